@@ -1,0 +1,68 @@
+// The public entry of @wasmpipe/core: the record model, the component model, the config, the
+// pipeline runtime, errors, self-telemetry and the platform module.
+
+export type { AnyValue, Attributes, InstrumentationScope, Resource, Signal } from './model/common.ts';
+export { SIGNALS } from './model/common.ts';
+export type {
+  AggregationTemporality,
+  DataPointBase,
+  Exemplar,
+  ExponentialBuckets,
+  ExponentialHistogramData,
+  ExponentialHistogramDataPoint,
+  GaugeData,
+  HistogramData,
+  HistogramDataPoint,
+  Metric,
+  MetricData,
+  MetricsBatch,
+  MetricType,
+  NumberDataPoint,
+  ResourceMetrics,
+  ScopeMetrics,
+  SumData,
+  SummaryData,
+  SummaryDataPoint,
+  ValueAtQuantile,
+} from './model/metrics.ts';
+export type { LogRecord, LogsBatch, ResourceLogs, ScopeLogs } from './model/logs.ts';
+export type { BatchOf, SignalBatch } from './model/batch.ts';
+export { cloneBatch, countDataPoints, countItems, countLogRecords, emptyBatch } from './model/batch.ts';
+export { millisToUnixNano, nowUnixNano, unixNanoToMillis } from './model/time.ts';
+
+export type { Consumer, FullConsumer } from './component/consumer.ts';
+export type {
+  Collector,
+  CollectorDefinition,
+  ComponentDefinition,
+  ComponentKind,
+  ConfigInput,
+  CreateContext,
+  Exporter,
+  ExporterDefinition,
+  Host,
+  Lifecycle,
+  Processor,
+  ProcessorContext,
+  ProcessorDefinition,
+  ValidateContext,
+} from './component/define.ts';
+export { defineCollector, defineExporter, defineProcessor } from './component/define.ts';
+export { createRegistry, Registry } from './component/registry.ts';
+
+export type { Problem } from './config/problems.ts';
+export { describeValue, formatProblems, joinPath } from './config/problems.ts';
+export type { Infer, Input, ObjectInput, ObjectOutput, ObjectSchemaOf } from './config/schema.ts';
+export { isPlainObject, Schema, s } from './config/schema.ts';
+export { formatDuration, parseDuration } from './config/duration.ts';
+
+export type { WasmpipeErrorOptions } from './errors/errors.ts';
+export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeError } from './errors/errors.ts';
+
+export type { LogFields, Logger, LoggerOptions, LogLevel } from './telemetry/logger.ts';
+export { createLogger, isLogLevel, silentLogger } from './telemetry/logger.ts';
+export type { ComponentTelemetry, Counter, Histogram, TelemetryValue } from './telemetry/telemetry.ts';
+export { Telemetry } from './telemetry/telemetry.ts';
+
+export type { FetchHandler, HttpServer, Platform, RuntimeName } from './platform/index.ts';
+export { detectRuntime, getPlatform } from './platform/index.ts';

@@ -1,0 +1,52 @@
+import type { Signal } from './common.ts';
+import type { LogsBatch } from './logs.ts';
+import type { Metric, MetricsBatch } from './metrics.ts';
+
+/** A batch of either signal, tagged with its signal. */
+export type SignalBatch = { signal: 'metrics'; batch: MetricsBatch } | { signal: 'logs'; batch: LogsBatch };
+
+/** Maps a signal to its batch type. */
+export interface BatchOf {
+  metrics: MetricsBatch;
+  logs: LogsBatch;
+}
+
+/** Counts the data points of one metric. */
+export function countMetricPoints(metric: Metric): number {
+  return metric.data.dataPoints.length;
+}
+
+/** Counts the data points in a metrics batch: the unit that throughput and drops are counted in. */
+export function countDataPoints(batch: MetricsBatch): number {
+  let count = 0;
+  for (const resourceMetrics of batch.resourceMetrics) {
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      for (const metric of scopeMetrics.metrics) count += metric.data.dataPoints.length;
+    }
+  }
+  return count;
+}
+
+/** Counts the log records in a logs batch. */
+export function countLogRecords(batch: LogsBatch): number {
+  let count = 0;
+  for (const resourceLogs of batch.resourceLogs) {
+    for (const scopeLogs of resourceLogs.scopeLogs) count += scopeLogs.logRecords.length;
+  }
+  return count;
+}
+
+/** Counts the items (data points or log records) of a batch of the given signal. */
+export function countItems<S extends Signal>(signal: S, batch: BatchOf[S]): number {
+  return signal === 'metrics' ? countDataPoints(batch as MetricsBatch) : countLogRecords(batch as LogsBatch);
+}
+
+/** Deep-copies a batch, for fan-out to a consumer that mutates what it receives. */
+export function cloneBatch<T extends MetricsBatch | LogsBatch>(batch: T): T {
+  return structuredClone(batch);
+}
+
+/** An empty batch of the given signal. */
+export function emptyBatch<S extends Signal>(signal: S): BatchOf[S] {
+  return (signal === 'metrics' ? { resourceMetrics: [] } : { resourceLogs: [] }) as unknown as BatchOf[S];
+}
