@@ -66,3 +66,24 @@ export { Telemetry } from './telemetry/telemetry.ts';
 
 export type { FetchHandler, HttpServer, Platform, RuntimeName } from './platform/index.ts';
 export { detectRuntime, getPlatform } from './platform/index.ts';
+
+export type { CompiledComponent, CompiledConfig, CompiledExporter, CompiledPipeline, CompileOptions, CompileResult } from './config/compile.ts';
+export { compileConfig } from './config/compile.ts';
+export { ConfigError } from './config/config-error.ts';
+export { substituteEnv } from './config/env.ts';
+export type { YamlResult } from './config/yaml.ts';
+export { parseYaml } from './config/yaml.ts';
+export type { FullPolicy, PushResult } from './pipeline/bounded-queue.ts';
+export { BoundedQueue } from './pipeline/bounded-queue.ts';
+export type { FanOutTarget } from './pipeline/consumers.ts';
+export { fanOut } from './pipeline/consumers.ts';
+export type { SendingQueueConfig } from './pipeline/exporter-node.ts';
+export { DEFAULT_SENDING_QUEUE, ExporterNode } from './pipeline/exporter-node.ts';
+export type { ServiceOptions, ServiceState } from './pipeline/service.ts';
+export { Service } from './pipeline/service.ts';
+export { StateChangeLog } from './pipeline/state-change-log.ts';
+export { batchProcessor } from './processors/batch.ts';
+export type { AdminOptions } from './admin/admin-server.ts';
+export { startAdminServer } from './admin/admin-server.ts';
+export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
+export { createPipeline, use } from './library/create-pipeline.ts';

@@ -1,0 +1,89 @@
+import type { Consumer } from '../component/consumer.ts';
+import { defineProcessor, type Processor } from '../component/define.ts';
+import { s } from '../config/schema.ts';
+import { countDataPoints, countLogRecords } from '../model/batch.ts';
+import type { Signal } from '../model/common.ts';
+import type { LogsBatch } from '../model/logs.ts';
+import type { MetricsBatch } from '../model/metrics.ts';
+
+const batchConfig = s.object({
+  send_batch_size: s
+    .integer({ min: 1 })
+    .default(8192)
+    .describe('Items (data points or log records) that make a batch go out at once.'),
+  timeout: s.duration({ min: 1 }).default('200ms').describe('How long a partial batch waits before it goes out anyway.'),
+});
+
+/**
+ * Buffers what it receives and sends it on in batches of at least `send_batch_size` items, or
+ * after `timeout` when fewer arrived. Batches are merged by concatenating their resource lists,
+ * so nothing is copied. Shutdown sends what is buffered.
+ */
+export const batchProcessor = defineProcessor({
+  type: 'batch',
+  description: 'Groups records into larger batches by size and time, as the Collector batch processor does.',
+  signals: ['metrics', 'logs'],
+  config: batchConfig,
+  mutatesData: false,
+  create(config, context, next) {
+    return new Batcher(context.signal, config.send_batch_size, config.timeout, next);
+  },
+});
+
+class Batcher implements Processor {
+  readonly #signal: Signal;
+  readonly #size: number;
+  readonly #timeout: number;
+  readonly #next: Consumer;
+  #resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'] = [];
+  #items = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Flushes run one after another, so batches leave in the order they arrived. */
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(signal: Signal, size: number, timeout: number, next: Consumer) {
+    this.#signal = signal;
+    this.#size = size;
+    this.#timeout = timeout;
+    this.#next = next;
+  }
+
+  consumeMetrics(batch: MetricsBatch): Promise<void> {
+    return this.#add(batch.resourceMetrics, countDataPoints(batch));
+  }
+
+  consumeLogs(batch: LogsBatch): Promise<void> {
+    return this.#add(batch.resourceLogs, countLogRecords(batch));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#flush();
+  }
+
+  #add(resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'], items: number): Promise<void> {
+    if (items === 0) return Promise.resolve();
+    (this.#resources as unknown[]).push(...resources);
+    this.#items += items;
+    if (this.#items >= this.#size) return this.#flush();
+    this.#timer ??= setTimeout(() => void this.#flush().catch(() => {}), this.#timeout);
+    return Promise.resolve();
+  }
+
+  /** Sends the buffer downstream; resolves when downstream took it (backpressure). */
+  #flush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#items === 0) return this.#flushing;
+    const resources = this.#resources;
+    this.#resources = [];
+    this.#items = 0;
+    const send = (): Promise<void> =>
+      this.#signal === 'metrics'
+        ? (this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] }) ?? Promise.resolve())
+        : (this.#next.consumeLogs?.({ resourceLogs: resources as LogsBatch['resourceLogs'] }) ?? Promise.resolve());
+    this.#flushing = this.#flushing.then(send, send);
+    return this.#flushing;
+  }
+}
