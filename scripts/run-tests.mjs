@@ -33,7 +33,7 @@ if (files.length === 0) {
 }
 
 const commands = {
-  node: () => [process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files]],
+  node: () => [process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]],
   deno: () => [bin('deno'), ['test', '--allow-all', '--no-check', ...files]],
   bun: () => [bin('bun'), ['test', '--timeout=60000', ...files.map((f) => `./${f}`)]],
 };
