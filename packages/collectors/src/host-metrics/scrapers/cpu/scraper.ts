@@ -1,0 +1,77 @@
+import type { Infer, Metric, NumberDataPoint } from '@wasmpipe/core';
+import { buildMetric, dataPoint } from '../../metric-builders.ts';
+import type { Scraper, ScraperEnvironment } from '../../scraper.ts';
+import { CPU_STATES, type CpuStateValues, secondsByState, utilizationByState } from './cpu-states.ts';
+import { CPU_METRICS, type cpuScraperConfig } from './metadata.ts';
+import { type CpuTicks, parseProcStat } from './parse-proc-stat.ts';
+
+/** The checked config of the cpu scraper. */
+export type CpuScraperConfig = Infer<typeof cpuScraperConfig>;
+
+/** Creates the cpu scraper: reads `/proc/stat` once per scrape. */
+export function createCpuScraper(config: CpuScraperConfig, environment: ScraperEnvironment): Scraper {
+  return new CpuScraper(config, environment);
+}
+
+class CpuScraper implements Scraper {
+  readonly #environment: ScraperEnvironment;
+  readonly #timeEnabled: boolean;
+  readonly #utilizationEnabled: boolean;
+  readonly #logicalCountEnabled: boolean;
+  /** The previous snapshot per CPU name, for utilization. */
+  #previous: Map<string, CpuTicks> | undefined;
+
+  constructor(config: CpuScraperConfig, environment: ScraperEnvironment) {
+    this.#environment = environment;
+    this.#timeEnabled = config.metrics['system.cpu.time'].enabled;
+    this.#utilizationEnabled = config.metrics['system.cpu.utilization'].enabled;
+    this.#logicalCountEnabled = config.metrics['system.cpu.logical.count'].enabled;
+  }
+
+  async scrape(timeUnixNano: bigint): Promise<Metric[]> {
+    const stat = parseProcStat(await this.#environment.readProcFile('stat'));
+    if (stat.cpus.length === 0) throw new Error('No cpuN line in /proc/stat.');
+    const bootTime = await this.#environment.bootTimeUnixNano();
+    const metrics: Metric[] = [];
+
+    if (this.#timeEnabled) {
+      const descriptor = CPU_METRICS.time;
+      const points = stat.cpus.flatMap((ticks) =>
+        statePoints(secondsByState(ticks), ticks.cpu, (value, attributes) =>
+          dataPoint(descriptor, value, attributes, timeUnixNano, bootTime),
+        ),
+      );
+      metrics.push(buildMetric(descriptor, points));
+    }
+
+    if (this.#utilizationEnabled) {
+      const previous = this.#previous;
+      this.#previous = new Map(stat.cpus.map((ticks) => [ticks.cpu, ticks]));
+      // The first scrape has nothing to compare with; a CPU brought online since has no earlier snapshot.
+      const points = stat.cpus.flatMap((ticks) => {
+        const before = previous?.get(ticks.cpu);
+        if (!before) return [];
+        return statePoints(utilizationByState(before, ticks), ticks.cpu, (value, attributes) =>
+          dataPoint(CPU_METRICS.utilization, value, attributes, timeUnixNano, bootTime),
+        );
+      });
+      if (points.length > 0) metrics.push(buildMetric(CPU_METRICS.utilization, points));
+    }
+
+    if (this.#logicalCountEnabled) {
+      // gopsutil counts `processor` lines of /proc/cpuinfo and falls back to the `cpuN` lines of
+      // /proc/stat; both list the online CPUs, so the file already read is enough.
+      const descriptor = CPU_METRICS.logicalCount;
+      metrics.push(buildMetric(descriptor, [dataPoint(descriptor, stat.cpus.length, {}, timeUnixNano, bootTime)]));
+    }
+    return metrics;
+  }
+}
+
+function statePoints(
+  values: CpuStateValues,
+  cpu: string,
+  make: (value: number, attributes: { cpu: string; state: string }) => NumberDataPoint,
+): NumberDataPoint[] {
+  return CPU_STATES.map((state) => make(values[state], { cpu, state }));
+}

@@ -1,0 +1,15 @@
+// The public entry of @wasmpipe/collectors: component definitions and the pure parsers behind them.
+// Importing this module registers nothing; add the definitions to a core Registry.
+
+export { HOST_METRICS_SCOPE_NAME } from './host-metrics/collector.ts';
+export type { HostMetricsConfig } from './host-metrics/config.ts';
+export { hostMetricsCollector } from './host-metrics/factory.ts';
+export type { CpuState, CpuStateValues } from './host-metrics/scrapers/cpu/cpu-states.ts';
+export { CPU_STATES, secondsByState, utilizationByState } from './host-metrics/scrapers/cpu/cpu-states.ts';
+export type { CpuTicks, ProcStat } from './host-metrics/scrapers/cpu/parse-proc-stat.ts';
+export { parseProcStat, totalTicks, USER_HZ } from './host-metrics/scrapers/cpu/parse-proc-stat.ts';
+export type { MemoryUsage, UsedCalculation } from './host-metrics/scrapers/memory/memory-usage.ts';
+export { computeMemoryUsage } from './host-metrics/scrapers/memory/memory-usage.ts';
+export type { Meminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export { parseMeminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export { PACKAGE_VERSION } from './version.ts';
