@@ -3,7 +3,7 @@ import type { Meminfo } from './parse-meminfo.ts';
 /**
  * How `used` is computed. `total_minus_available` is the contrib receiver's default since v0.137.0
  * (feature gate `receiver.hostmetricsreceiver.UseLinuxMemAvailable`, beta); the other is its
- * earlier rule, the one `free` used before kernel 3.14.
+ * earlier rule, and gopsutil's before v4.25.8.
  */
 export type UsedCalculation = 'total_minus_available' | 'total_minus_free_buffers_cached';
 
