@@ -1,0 +1,64 @@
+// Checks a module before anything in it runs: magic bytes, the sha256 pin, and its interface
+// (required exports, imports only from the allow-list).
+
+import { permanentError } from '@wasmpipe/core';
+import { WAPC_IMPORTS } from './contract.ts';
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** True when the bytes start with the WebAssembly magic number `\0asm`. */
+export function hasWasmMagic(bytes: Uint8Array): boolean {
+  return MAGIC.every((byte, index) => bytes[index] === byte);
+}
+
+/** The SHA-256 digest of the bytes, as lowercase hex (web-standard crypto.subtle). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** A message when the bytes do not match the pinned digest, else undefined. */
+export async function checkSha256(bytes: Uint8Array, pinned: string): Promise<string | undefined> {
+  const actual = await sha256Hex(bytes);
+  if (actual === pinned.toLowerCase()) return undefined;
+  return `the module's SHA-256 is ${actual}, but the config pins ${pinned.toLowerCase()}`;
+}
+
+/** Every way the module's imports and exports break the contract, as messages. */
+export function checkModuleInterface(module: WebAssembly.Module): string[] {
+  const problems: string[] = [];
+  for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+    if (from !== 'wapc') {
+      problems.push(`the module imports "${from}.${name}" (${kind}); plugins may import only from "wapc"`);
+    } else if (!WAPC_IMPORTS.has(name) || kind !== 'function') {
+      problems.push(`the module imports "wapc.${name}" (${kind}), which is not a waPC protocol function`);
+    }
+  }
+  const exports = new Map(WebAssembly.Module.exports(module).map(({ name, kind }) => [name, kind]));
+  if (exports.get('__guest_call') !== 'function')
+    problems.push('the module does not export the function "__guest_call"');
+  if (exports.get('memory') !== 'memory') problems.push('the module does not export its "memory"');
+  return problems;
+}
+
+/** Checks and compiles a module; throws one error listing every problem. */
+export async function compilePlugin(bytes: Uint8Array, options: { sha256?: string } = {}): Promise<WebAssembly.Module> {
+  if (!hasWasmMagic(bytes))
+    throw permanentError('The plugin is not a WebAssembly module (it does not start with "\\0asm").');
+  if (options.sha256) {
+    const mismatch = await checkSha256(bytes, options.sha256);
+    if (mismatch) throw permanentError(`The plugin was refused: ${mismatch}.`);
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw permanentError(
+      `The plugin does not compile: ${error instanceof Error ? error.message : String(error)}.`,
+      error,
+    );
+  }
+  const problems = checkModuleInterface(module);
+  if (problems.length > 0) throw permanentError(`The plugin was refused: ${problems.join('; ')}.`);
+  return module;
+}

@@ -1,0 +1,14 @@
+import { defineProcessor } from '@wasmpipe/core';
+import { validateWasmConfig, wasmConfigSchema } from './config.ts';
+import { createWasmProcessor } from './wasm-processor.ts';
+
+/** The `wasm` processor type: runs a waPC WebAssembly plugin over each batch (`wasm/<name>` in YAML). */
+export const wasmProcessor = defineProcessor({
+  type: 'wasm',
+  description: 'Runs a WebAssembly (waPC) plugin over each batch: filter, enrich, redact or transform.',
+  signals: ['metrics', 'logs'],
+  config: wasmConfigSchema,
+  mutatesData: true,
+  validate: validateWasmConfig,
+  create: createWasmProcessor,
+});
