@@ -1,0 +1,24 @@
+// `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
+// their figures to bench/results/.
+import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { sliceThroughput } from './scenarios/slice-throughput.ts';
+
+const scenarios: Scenario[] = [sliceThroughput];
+
+const args = process.argv.slice(2);
+const runsFlag = args.indexOf('--runs');
+const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 5;
+const names = args.filter((arg, index) => !arg.startsWith('--') && index !== runsFlag + 1);
+const selected = names.length > 0 ? scenarios.filter((scenario) => names.includes(scenario.name)) : scenarios;
+if (selected.length === 0) {
+  console.error(`No scenario named ${names.join(', ')}; known: ${scenarios.map((scenario) => scenario.name).join(', ')}.`);
+  process.exit(2);
+}
+
+const results: Record<string, Comparison[]> = {};
+for (const scenario of selected) {
+  console.log(`\n${scenario.name}: ${scenario.description}`);
+  results[scenario.name] = await scenario.run({ runs });
+  for (const comparison of results[scenario.name] ?? []) printComparison(comparison);
+}
+console.log(`\nResults written to ${writeResults(results)}.`);

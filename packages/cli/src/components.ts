@@ -1,0 +1,18 @@
+import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
+import { hostMetricsCollector } from '@wasmpipe/collectors';
+import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
+import { wasmProcessor } from '@wasmpipe/host-wapc';
+
+/** Every component type the `wasmpipe` binary knows, registered explicitly. */
+export const builtInComponents: readonly ComponentDefinition[] = [
+  hostMetricsCollector,
+  batchProcessor,
+  wasmProcessor,
+  otlpHttpExporter,
+  debugExporter,
+] as ComponentDefinition[];
+
+/** A registry holding every built-in component type. */
+export function createBuiltInRegistry(): Registry {
+  return new Registry(builtInComponents);
+}

@@ -1,0 +1,2 @@
+/** The version of the wasmpipe binary. */
+export const version = '0.1.0';
