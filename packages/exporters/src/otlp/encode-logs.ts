@@ -15,7 +15,7 @@ import { ProtobufWriter, WireType } from './protobuf-writer.ts';
 const sharedWriter = new ProtobufWriter();
 
 /** Encodes a logs batch as the protobuf bytes of an OTLP `ExportLogsServiceRequest`. */
-export function encodeLogsRequest(batch: LogsBatch): Uint8Array {
+export function encodeLogsRequest(batch: LogsBatch): Uint8Array<ArrayBuffer> {
   const writer = sharedWriter;
   try {
     for (const resourceLogs of batch.resourceLogs) writeResourceLogs(writer, resourceLogs);

@@ -20,7 +20,7 @@ import { ProtobufWriter, WireType } from './protobuf-writer.ts';
 const sharedWriter = new ProtobufWriter();
 
 /** Encodes a metrics batch as the protobuf bytes of an OTLP `ExportMetricsServiceRequest`. */
-export function encodeMetricsRequest(batch: MetricsBatch): Uint8Array {
+export function encodeMetricsRequest(batch: MetricsBatch): Uint8Array<ArrayBuffer> {
   const writer = sharedWriter;
   try {
     for (const resourceMetrics of batch.resourceMetrics) writeResourceMetrics(writer, resourceMetrics);

@@ -44,7 +44,7 @@ export class ProtobufWriter {
   }
 
   /** Returns a copy of the bytes written and resets the writer for the next message. */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     const bytes = this.#buffer.slice(0, this.#position);
     this.#position = 0;
     if (this.#buffer.length > RETAINED_CAPACITY) {
