@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Lists test files under a directory, skipping fixtures and node_modules. */
@@ -33,7 +33,10 @@ if (files.length === 0) {
 }
 
 const commands = {
-  node: () => [process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]],
+  node: () => [
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+  ],
   deno: () => [bin('deno'), ['test', '--allow-all', '--no-check', ...files]],
   bun: () => [bin('bun'), ['test', '--timeout=60000', ...files.map((f) => `./${f}`)]],
 };
@@ -54,9 +57,14 @@ for (const runtime of runtimes) {
     continue;
   }
   console.log(`\n=== ${runtime}: ${files.length} test file(s) in ${relative(root, process.cwd())} ===`);
-  const result = spawnSync(program, programArgs, { stdio: 'inherit', env: { ...process.env, WASMPIPE_TEST_RUNTIME: runtime } });
+  const result = spawnSync(program, programArgs, {
+    stdio: 'inherit',
+    env: { ...process.env, WASMPIPE_TEST_RUNTIME: runtime },
+  });
   if (result.status !== 0) {
-    console.error(`${runtime} tests failed in ${relative(root, process.cwd())} (exit ${result.status ?? result.signal}).`);
+    console.error(
+      `${runtime} tests failed in ${relative(root, process.cwd())} (exit ${result.status ?? result.signal}).`,
+    );
     failed = true;
   }
 }

@@ -26,11 +26,17 @@ export interface Scenario {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Runs subject and peer alternately `runs` times (after one warm-up each), collecting figures. */
-export async function alternate(runs: number, subject: () => Promise<number>, peer: () => Promise<number>): Promise<[number[], number[]]> {
+export async function alternate(
+  runs: number,
+  subject: () => Promise<number>,
+  peer: () => Promise<number>,
+): Promise<[number[], number[]]> {
   await subject();
   await peer();
   const subjectRuns: number[] = [];

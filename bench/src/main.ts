@@ -11,7 +11,9 @@ const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 5;
 const names = args.filter((arg, index) => !arg.startsWith('--') && index !== runsFlag + 1);
 const selected = names.length > 0 ? scenarios.filter((scenario) => names.includes(scenario.name)) : scenarios;
 if (selected.length === 0) {
-  console.error(`No scenario named ${names.join(', ')}; known: ${scenarios.map((scenario) => scenario.name).join(', ')}.`);
+  console.error(
+    `No scenario named ${names.join(', ')}; known: ${scenarios.map((scenario) => scenario.name).join(', ')}.`,
+  );
   process.exit(2);
 }
 

@@ -18,7 +18,11 @@ describe('examples/host-metrics-pipeline.ts', () => {
   for (const [runtime, [program, args]] of Object.entries(runtimes)) {
     it(`runs on ${runtime}: host metrics through the filter plugin to the debug exporter`, () => {
       assert.ok(runtime === 'node' || existsSync(program), `${runtime} is not installed at ${program}; run npm ci`);
-      const result = spawnSync(program, args, { encoding: 'utf8', env: { ...process.env, EXAMPLE_SECONDS: '2' }, timeout: 60_000 });
+      const result = spawnSync(program, args, {
+        encoding: 'utf8',
+        env: { ...process.env, EXAMPLE_SECONDS: '2' },
+        timeout: 60_000,
+      });
       assert.equal(result.status, 0, `${runtime} failed:\n${result.stderr}`);
       const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
       assert.equal(summary.runtime, runtime);

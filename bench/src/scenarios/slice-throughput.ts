@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   type Attributes,
+  batchProcessor,
   type ComponentUse,
   createPipeline,
   defineCollector,
@@ -14,7 +15,6 @@ import {
   s,
   silentLogger,
   use,
-  batchProcessor,
 } from '@wasmpipe/core';
 import { otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -29,16 +29,31 @@ function hostShapedBatch(): MetricsBatch {
   const time = nowUnixNano();
   const start = time - 3_600_000_000_000n;
   const points = (attributes: Attributes[], value: () => number) =>
-    attributes.map((pointAttributes) => ({ attributes: pointAttributes, startTimeUnixNano: start, timeUnixNano: time, value: value() }));
+    attributes.map((pointAttributes) => ({
+      attributes: pointAttributes,
+      startTimeUnixNano: start,
+      timeUnixNano: time,
+      value: value(),
+    }));
   const cpuAttributes: Attributes[] = [];
   for (let cpu = 0; cpu < 16; cpu++)
-    for (const state of ['user', 'system', 'idle', 'nice', 'wait', 'interrupt', 'softirq', 'steal']) cpuAttributes.push({ cpu: `cpu${cpu}`, state });
-  const memoryAttributes = ['used', 'free', 'buffered', 'cached', 'slab_reclaimable', 'slab_unreclaimable'].map((state) => ({ state }));
-  const deviceAttributes = ['sda', 'sdb', 'eth0', 'eth1'].flatMap((device) => ['read', 'write'].map((direction) => ({ device, direction })));
+    for (const state of ['user', 'system', 'idle', 'nice', 'wait', 'interrupt', 'softirq', 'steal'])
+      cpuAttributes.push({ cpu: `cpu${cpu}`, state });
+  const memoryAttributes = ['used', 'free', 'buffered', 'cached', 'slab_reclaimable', 'slab_unreclaimable'].map(
+    (state) => ({ state }),
+  );
+  const deviceAttributes = ['sda', 'sdb', 'eth0', 'eth1'].flatMap((device) =>
+    ['read', 'write'].map((direction) => ({ device, direction })),
+  );
   const sum = (name: string, unit: string, attributes: Attributes[]): Metric => ({
     name,
     unit,
-    data: { type: 'sum', aggregationTemporality: 'cumulative', isMonotonic: true, dataPoints: points(attributes, () => Math.random() * 1e6) },
+    data: {
+      type: 'sum',
+      aggregationTemporality: 'cumulative',
+      isMonotonic: true,
+      dataPoints: points(attributes, () => Math.random() * 1e6),
+    },
   });
   const gauge = (name: string, attributes: Attributes[]): Metric => ({
     name,
@@ -93,7 +108,9 @@ function syntheticCollector(done: (elapsedMs: number) => void) {
 
 async function startSink(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  const port = await new Promise<string>((resolve) =>
+    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+  );
   return { url: `http://127.0.0.1:${port}`, process: child };
 }
 

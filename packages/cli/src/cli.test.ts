@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { version } from './version.ts';
 import { eventually, FILTER_WASM, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
+import { version } from './version.ts';
 
 let directory: string;
 before(async () => {
@@ -89,7 +89,10 @@ pipelines: { metrics: { collectors: [host_metrics], processors: [wasm/filter], e
   });
 
   it('run refuses an invalid config, starts nothing and exits 1', async () => {
-    const config = await configFile('missing.yaml', 'collectors: { host_metrics: {} }\nexporters: { debug: {} }\npipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }\n');
+    const config = await configFile(
+      'missing.yaml',
+      'collectors: { host_metrics: {} }\nexporters: { debug: {} }\npipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }\n',
+    );
     const run = startWasmpipe(['run', '--config', config]);
     assert.equal(await run.exited(), 1);
     assert.match(run.stderr(), /nothing was started/);
@@ -130,7 +133,10 @@ pipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }
     const run = startWasmpipe(['run', '--config', config, '--log-format', 'json']);
     await run.waitFor(/Everything is ready/);
     const counters = async () => (await (await fetch(`http://127.0.0.1:${adminPort}/components`)).json()).components;
-    await eventually(async () => ((await counters()).otlp_http?.['wasmpipe.exporter.send_failed{signal=metrics}'] ?? 0) > 0, 'a failed send');
+    await eventually(
+      async () => ((await counters()).otlp_http?.['wasmpipe.exporter.send_failed{signal=metrics}'] ?? 0) > 0,
+      'a failed send',
+    );
     const firstFailed = (await counters()).otlp_http['wasmpipe.exporter.send_failed{signal=metrics}'];
     await eventually(
       async () => (await counters()).otlp_http['wasmpipe.exporter.send_failed{signal=metrics}'] > firstFailed,

@@ -1,5 +1,5 @@
-import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { hostMetricsCollector } from '@wasmpipe/collectors';
+import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 

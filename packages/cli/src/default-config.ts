@@ -3,7 +3,7 @@
  * debug exporter, and to `otlp_http` as well when OTEL_EXPORTER_OTLP_ENDPOINT is set.
  */
 export function defaultConfigYaml(env: (name: string) => string | undefined): string {
-  const otlp = env('OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined;
+  const otlp = Boolean(env('OTEL_EXPORTER_OTLP_ENDPOINT'));
   return `# wasmpipe's embedded default config.
 collectors:
   host_metrics:

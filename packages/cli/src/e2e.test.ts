@@ -5,7 +5,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allMetrics, type DecodedPoint, type OtlpReceiver, startOtlpReceiver } from './testing/otlp-receiver.test-support.ts';
+import {
+  allMetrics,
+  type DecodedPoint,
+  type OtlpReceiver,
+  startOtlpReceiver,
+} from './testing/otlp-receiver.test-support.ts';
 import { eventually, FILTER_WASM, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
 
 let directory: string;
@@ -93,12 +98,17 @@ pipelines:
 
     const metrics = allMetrics(receiver.requests);
     const names = new Set(metrics.map((metric) => metric.name));
-    for (const kept of ['system.cpu.time', 'system.memory.usage', 'system.memory.utilization']) assert.ok(names.has(kept), `${kept} is missing`);
-    for (const dropped of ['system.cpu.utilization', 'system.linux.memory.available']) assert.ok(!names.has(dropped), `${dropped} must be filtered out`);
+    for (const kept of ['system.cpu.time', 'system.memory.usage', 'system.memory.utilization'])
+      assert.ok(names.has(kept), `${kept} is missing`);
+    for (const dropped of ['system.cpu.utilization', 'system.linux.memory.available'])
+      assert.ok(!names.has(dropped), `${dropped} must be filtered out`);
 
     // Everything the filter let through before SIGTERM arrived: nothing was left in flight.
     const receivedPoints = metrics.reduce((sum, metric) => sum + (metric.sum ?? metric.gauge)!.dataPoints.length, 0);
-    assert.ok(receivedPoints >= plugin['wasmpipe.processor.outgoing{signal=metrics}'], `received ${receivedPoints} points`);
+    assert.ok(
+      receivedPoints >= plugin['wasmpipe.processor.outgoing{signal=metrics}'],
+      `received ${receivedPoints} points in ${receiver.requests.length} requests; the plugin had let ${JSON.stringify(plugin)} through before SIGTERM`,
+    );
 
     const resource = request?.body.resourceMetrics?.[0]?.resource?.attributes ?? [];
     const hostName = resource.find((attribute) => attribute.key === 'host.name')?.value['stringValue'];
@@ -109,12 +119,19 @@ pipelines:
     assert.equal(cpuTime?.unit, 's');
     assert.equal(cpuTime?.sum?.isMonotonic, true);
     assert.equal(cpuTime?.sum?.aggregationTemporality, 'AGGREGATION_TEMPORALITY_CUMULATIVE');
-    const idle = cpuTime?.sum?.dataPoints.find((point) => point.attributes?.some((attribute) => attribute.value['stringValue'] === 'idle'));
+    const idle = cpuTime?.sum?.dataPoints.find((point) =>
+      point.attributes?.some((attribute) => attribute.value['stringValue'] === 'idle'),
+    );
     assert.ok(idle && pointValue(idle) > 0, 'cpu idle time is positive');
-    assert.ok(BigInt(idle.startTimeUnixNano ?? '0') < BigInt(idle.timeUnixNano ?? '0'), 'start time precedes the point');
+    assert.ok(
+      BigInt(idle.startTimeUnixNano ?? '0') < BigInt(idle.timeUnixNano ?? '0'),
+      'start time precedes the point',
+    );
 
     const usage = metrics.find((metric) => metric.name === 'system.memory.usage');
-    const used = usage?.sum?.dataPoints.find((point) => point.attributes?.some((attribute) => attribute.value['stringValue'] === 'used'));
+    const used = usage?.sum?.dataPoints.find((point) =>
+      point.attributes?.some((attribute) => attribute.value['stringValue'] === 'used'),
+    );
     const { totalmem } = await import('node:os');
     assert.ok(used && pointValue(used) > 0 && pointValue(used) < totalmem(), 'used memory is between 0 and the total');
   });

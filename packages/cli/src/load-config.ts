@@ -3,7 +3,9 @@ import { createBuiltInRegistry } from './components.ts';
 import { defaultConfigYaml } from './default-config.ts';
 
 /** A loaded config, or what is wrong with it. */
-export type LoadResult = { ok: true; config: CompiledConfig; source: string } | { ok: false; problems: Problem[]; source: string };
+export type LoadResult =
+  | { ok: true; config: CompiledConfig; source: string }
+  | { ok: false; problems: Problem[]; source: string };
 
 /** Reads, decodes and checks a config file, or the embedded default when `path` is undefined. */
 export async function loadConfig(path: string | undefined, platform: Platform): Promise<LoadResult> {
@@ -13,7 +15,8 @@ export async function loadConfig(path: string | undefined, platform: Platform): 
     text = path === undefined ? defaultConfigYaml((name) => platform.env(name)) : await platform.readTextFile(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' || (error as Error).name === 'NotFound' ? 'no such file' : (error as Error).message;
+    const reason =
+      code === 'ENOENT' || (error as Error).name === 'NotFound' ? 'no such file' : (error as Error).message;
     return { ok: false, source, problems: [{ path: source, message: `cannot read the config: ${reason}` }] };
   }
   const parsed = parseYaml(text, source);

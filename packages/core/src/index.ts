@@ -1,8 +1,55 @@
 // The public entry of @wasmpipe/core: the record model, the component model, the config, the
 // pipeline runtime, errors, self-telemetry and the platform module.
 
+export type { AdminOptions } from './admin/admin-server.ts';
+export { startAdminServer } from './admin/admin-server.ts';
+export type { Consumer, FullConsumer } from './component/consumer.ts';
+export type {
+  Collector,
+  CollectorDefinition,
+  ComponentDefinition,
+  ComponentKind,
+  ConfigInput,
+  CreateContext,
+  Exporter,
+  ExporterDefinition,
+  Host,
+  Lifecycle,
+  Processor,
+  ProcessorContext,
+  ProcessorDefinition,
+  ValidateContext,
+} from './component/define.ts';
+export { defineCollector, defineExporter, defineProcessor } from './component/define.ts';
+export { createRegistry, Registry } from './component/registry.ts';
+export type {
+  CompiledComponent,
+  CompiledConfig,
+  CompiledExporter,
+  CompiledPipeline,
+  CompileOptions,
+  CompileResult,
+} from './config/compile.ts';
+export { compileConfig } from './config/compile.ts';
+export { ConfigError } from './config/config-error.ts';
+export { formatDuration, parseDuration } from './config/duration.ts';
+export { substituteEnv } from './config/env.ts';
+
+export type { Problem } from './config/problems.ts';
+export { describeValue, formatProblems, joinPath } from './config/problems.ts';
+export type { Infer, Input, ObjectInput, ObjectOutput, ObjectSchemaOf } from './config/schema.ts';
+export { isPlainObject, Schema, s } from './config/schema.ts';
+export type { YamlResult } from './config/yaml.ts';
+export { parseYaml } from './config/yaml.ts';
+export type { WasmpipeErrorOptions } from './errors/errors.ts';
+export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeError } from './errors/errors.ts';
+export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
+export { createPipeline, use } from './library/create-pipeline.ts';
+export type { BatchOf, SignalBatch } from './model/batch.ts';
+export { cloneBatch, countDataPoints, countItems, countLogRecords, emptyBatch } from './model/batch.ts';
 export type { AnyValue, Attributes, InstrumentationScope, Resource, Signal } from './model/common.ts';
 export { SIGNALS } from './model/common.ts';
+export type { LogRecord, LogsBatch, ResourceLogs, ScopeLogs } from './model/logs.ts';
 export type {
   AggregationTemporality,
   DataPointBase,
@@ -25,54 +72,7 @@ export type {
   SummaryDataPoint,
   ValueAtQuantile,
 } from './model/metrics.ts';
-export type { LogRecord, LogsBatch, ResourceLogs, ScopeLogs } from './model/logs.ts';
-export type { BatchOf, SignalBatch } from './model/batch.ts';
-export { cloneBatch, countDataPoints, countItems, countLogRecords, emptyBatch } from './model/batch.ts';
 export { millisToUnixNano, nowUnixNano, unixNanoToMillis } from './model/time.ts';
-
-export type { Consumer, FullConsumer } from './component/consumer.ts';
-export type {
-  Collector,
-  CollectorDefinition,
-  ComponentDefinition,
-  ComponentKind,
-  ConfigInput,
-  CreateContext,
-  Exporter,
-  ExporterDefinition,
-  Host,
-  Lifecycle,
-  Processor,
-  ProcessorContext,
-  ProcessorDefinition,
-  ValidateContext,
-} from './component/define.ts';
-export { defineCollector, defineExporter, defineProcessor } from './component/define.ts';
-export { createRegistry, Registry } from './component/registry.ts';
-
-export type { Problem } from './config/problems.ts';
-export { describeValue, formatProblems, joinPath } from './config/problems.ts';
-export type { Infer, Input, ObjectInput, ObjectOutput, ObjectSchemaOf } from './config/schema.ts';
-export { isPlainObject, Schema, s } from './config/schema.ts';
-export { formatDuration, parseDuration } from './config/duration.ts';
-
-export type { WasmpipeErrorOptions } from './errors/errors.ts';
-export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeError } from './errors/errors.ts';
-
-export type { LogFields, Logger, LoggerOptions, LogLevel } from './telemetry/logger.ts';
-export { createLogger, isLogLevel, silentLogger } from './telemetry/logger.ts';
-export type { ComponentTelemetry, Counter, Histogram, TelemetryValue } from './telemetry/telemetry.ts';
-export { Telemetry } from './telemetry/telemetry.ts';
-
-export type { FetchHandler, HttpServer, Platform, RuntimeName } from './platform/index.ts';
-export { detectRuntime, getPlatform } from './platform/index.ts';
-
-export type { CompiledComponent, CompiledConfig, CompiledExporter, CompiledPipeline, CompileOptions, CompileResult } from './config/compile.ts';
-export { compileConfig } from './config/compile.ts';
-export { ConfigError } from './config/config-error.ts';
-export { substituteEnv } from './config/env.ts';
-export type { YamlResult } from './config/yaml.ts';
-export { parseYaml } from './config/yaml.ts';
 export type { FullPolicy, PushResult } from './pipeline/bounded-queue.ts';
 export { BoundedQueue } from './pipeline/bounded-queue.ts';
 export type { FanOutTarget } from './pipeline/consumers.ts';
@@ -82,8 +82,10 @@ export { DEFAULT_SENDING_QUEUE, ExporterNode } from './pipeline/exporter-node.ts
 export type { ServiceOptions, ServiceState } from './pipeline/service.ts';
 export { Service } from './pipeline/service.ts';
 export { StateChangeLog } from './pipeline/state-change-log.ts';
+export type { FetchHandler, HttpServer, Platform, RuntimeName } from './platform/index.ts';
+export { detectRuntime, getPlatform } from './platform/index.ts';
 export { batchProcessor } from './processors/batch.ts';
-export type { AdminOptions } from './admin/admin-server.ts';
-export { startAdminServer } from './admin/admin-server.ts';
-export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
-export { createPipeline, use } from './library/create-pipeline.ts';
+export type { LogFields, Logger, LoggerOptions, LogLevel } from './telemetry/logger.ts';
+export { createLogger, isLogLevel, silentLogger } from './telemetry/logger.ts';
+export type { ComponentTelemetry, Counter, Histogram, TelemetryValue } from './telemetry/telemetry.ts';
+export { Telemetry } from './telemetry/telemetry.ts';

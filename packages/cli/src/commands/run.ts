@@ -26,11 +26,16 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
   const result = await loadConfig(options.config, platform);
   if (!result.ok) {
     const logger = createLogger({ level: 'error', format: options.logFormat ?? 'text' });
-    logger.error(`The config is not valid; nothing was started.\n${formatProblems(result.problems)}`, { config: result.source });
+    logger.error(`The config is not valid; nothing was started.\n${formatProblems(result.problems)}`, {
+      config: result.source,
+    });
     return 1;
   }
   const { config } = result;
-  const logger = createLogger({ level: options.logLevel ?? config.log.level, format: options.logFormat ?? config.log.format });
+  const logger = createLogger({
+    level: options.logLevel ?? config.log.level,
+    format: options.logFormat ?? config.log.format,
+  });
   logger.info('Starting wasmpipe.', { version, config: result.source, runtime: platform.runtime });
   const service = new Service(config, { platform, logger });
 
@@ -39,7 +44,9 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
   });
-  const removers = (['SIGINT', 'SIGTERM'] as const).map((signal) => platform.onSignal(signal, () => stopRequested(signal)));
+  const removers = (['SIGINT', 'SIGTERM'] as const).map((signal) =>
+    platform.onSignal(signal, () => stopRequested(signal)),
+  );
 
   try {
     if (config.admin) {

@@ -13,7 +13,13 @@ interface GeneratedType {
 }
 const metricsService = (
   root as unknown as {
-    opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: GeneratedType; ExportMetricsServiceResponse: GeneratedType } } } } };
+    opentelemetry: {
+      proto: {
+        collector: {
+          metrics: { v1: { ExportMetricsServiceRequest: GeneratedType; ExportMetricsServiceResponse: GeneratedType } };
+        };
+      };
+    };
   }
 ).opentelemetry.proto.collector.metrics.v1;
 
@@ -66,7 +72,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         let bytes: Uint8Array = Buffer.concat(chunks);
         if (request.headers['content-encoding'] === 'gzip') bytes = gunzipSync(bytes);
         const message = metricsService.ExportMetricsServiceRequest.decode(bytes);
-        const body = metricsService.ExportMetricsServiceRequest.toObject(message, { longs: String, enums: String, bytes: String });
+        const body = metricsService.ExportMetricsServiceRequest.toObject(message, {
+          longs: String,
+          enums: String,
+          bytes: String,
+        });
         requests.push({ path: request.url ?? '', headers: request.headers, body: body as ReceivedRequest['body'] });
         response.writeHead(200, { 'content-type': 'application/x-protobuf' });
         response.end(metricsService.ExportMetricsServiceResponse.encode({}).finish());
@@ -92,6 +102,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 /** Every metric of every request, flattened. */
 export function allMetrics(requests: readonly ReceivedRequest[]): DecodedMetric[] {
   return requests.flatMap((request) =>
-    (request.body.resourceMetrics ?? []).flatMap((resource) => (resource.scopeMetrics ?? []).flatMap((scope) => scope.metrics ?? [])),
+    (request.body.resourceMetrics ?? []).flatMap((resource) =>
+      (resource.scopeMetrics ?? []).flatMap((scope) => scope.metrics ?? []),
+    ),
   );
 }

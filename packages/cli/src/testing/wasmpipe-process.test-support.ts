@@ -20,7 +20,10 @@ export interface WasmpipeProcess {
 
 /** Runs `wasmpipe ...args` with the given extra environment. */
 export function startWasmpipe(args: string[], env: Record<string, string> = {}): WasmpipeProcess {
-  const child = spawn(process.execPath, [BINARY, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BINARY, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -29,7 +32,9 @@ export function startWasmpipe(args: string[], env: Record<string, string> = {}):
   child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  const exit = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exit = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     child,
     stdout: () => out,
@@ -39,7 +44,8 @@ export function startWasmpipe(args: string[], env: Record<string, string> = {}):
       const deadline = Date.now() + timeout;
       while (!pattern.test(out + err)) {
         if (child.exitCode !== null) throw new Error(`wasmpipe exited (${child.exitCode}) before ${pattern}:\n${err}`);
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern}. stderr:\n${err}\nstdout:\n${out.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`Timed out waiting for ${pattern}. stderr:\n${err}\nstdout:\n${out.slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -47,7 +53,11 @@ export function startWasmpipe(args: string[], env: Record<string, string> = {}):
 }
 
 /** Waits until `check` returns true, polling; rejects with `what` after `timeout` ms. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeout = 15_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeout = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);

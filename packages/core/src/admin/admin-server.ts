@@ -1,5 +1,5 @@
-import type { HttpServer, Platform } from '../platform/types.ts';
 import type { Service } from '../pipeline/service.ts';
+import type { HttpServer, Platform } from '../platform/types.ts';
 
 /** Where the admin endpoint listens. */
 export interface AdminOptions {
@@ -40,7 +40,8 @@ function componentsOf(service: Service): Record<string, Record<string, number>> 
   const result: Record<string, Record<string, number>> = {};
   for (const [componentId, values] of Object.entries(service.telemetry.snapshot())) {
     const entry: Record<string, number> = {};
-    for (const value of values) entry[value.signal ? `${value.name}{signal=${value.signal}}` : value.name] = value.value;
+    for (const value of values)
+      entry[value.signal ? `${value.name}{signal=${value.signal}}` : value.name] = value.value;
     result[componentId] = entry;
   }
   return result;

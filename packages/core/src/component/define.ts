@@ -1,8 +1,8 @@
 import type { Problem } from '../config/problems.ts';
 import type { Infer, Input, Schema } from '../config/schema.ts';
+import type { Signal } from '../model/common.ts';
 import type { LogsBatch } from '../model/logs.ts';
 import type { MetricsBatch } from '../model/metrics.ts';
-import type { Signal } from '../model/common.ts';
 import type { Platform } from '../platform/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ComponentTelemetry } from '../telemetry/telemetry.ts';
@@ -99,17 +99,23 @@ export type ComponentDefinition =
 type Spec<D> = Omit<D, 'kind'>;
 
 /** Defines a collector type from a type name, a config schema and a create function. */
-export function defineCollector<S extends Schema<unknown, unknown>>(spec: Spec<CollectorDefinition<S>>): CollectorDefinition<S> {
+export function defineCollector<S extends Schema<unknown, unknown>>(
+  spec: Spec<CollectorDefinition<S>>,
+): CollectorDefinition<S> {
   return Object.freeze({ ...spec, kind: 'collector' as const });
 }
 
 /** Defines a processor type from a type name, a config schema and a create function. */
-export function defineProcessor<S extends Schema<unknown, unknown>>(spec: Spec<ProcessorDefinition<S>>): ProcessorDefinition<S> {
+export function defineProcessor<S extends Schema<unknown, unknown>>(
+  spec: Spec<ProcessorDefinition<S>>,
+): ProcessorDefinition<S> {
   return Object.freeze({ ...spec, kind: 'processor' as const });
 }
 
 /** Defines an exporter type from a type name, a config schema and a create function. */
-export function defineExporter<S extends Schema<unknown, unknown>>(spec: Spec<ExporterDefinition<S>>): ExporterDefinition<S> {
+export function defineExporter<S extends Schema<unknown, unknown>>(
+  spec: Spec<ExporterDefinition<S>>,
+): ExporterDefinition<S> {
   return Object.freeze({ ...spec, kind: 'exporter' as const });
 }
 

@@ -21,7 +21,8 @@ export class Registry {
   /** Adds a type; registering a second type of the same kind and name is an error. */
   register(definition: ComponentDefinition): this {
     const map = this.#byKind[definition.kind];
-    if (map.has(definition.type)) throw new Error(`A ${definition.kind} of type "${definition.type}" is already registered.`);
+    if (map.has(definition.type))
+      throw new Error(`A ${definition.kind} of type "${definition.type}" is already registered.`);
     map.set(definition.type, definition);
     return this;
   }

@@ -14,7 +14,12 @@ const env: Record<string, string> = { PORT: '4318', SUFFIX: '_x' };
 async function problemsOf(yaml: string): Promise<string[]> {
   const parsed = parseYaml(yaml, 'test.yaml');
   if (!parsed.ok) return parsed.problems.map((problem) => `${problem.path}: ${problem.message}`);
-  const result = await compileConfig(parsed.value, { registry, platform: getPlatform(), configDirectory: '/tmp', env: (name) => env[name] });
+  const result = await compileConfig(parsed.value, {
+    registry,
+    platform: getPlatform(),
+    configDirectory: '/tmp',
+    env: (name) => env[name],
+  });
   return result.ok ? [] : formatProblems(result.problems).split('\n');
 }
 
@@ -29,7 +34,11 @@ pipelines:
 /** Each invalid config beside every message it must produce. */
 const invalid: Array<[string, string, string[]]> = [
   ['invalid YAML', 'collectors: { manual: {}\npipelines: [', ['test.yaml:']],
-  ['unknown top-level section', `${valid}\nextras: {}`, ['extras: unknown section; expected one of collectors, processors, exporters, pipelines, admin, log']],
+  [
+    'unknown top-level section',
+    `${valid}\nextras: {}`,
+    ['extras: unknown section; expected one of collectors, processors, exporters, pipelines, admin, log'],
+  ],
   [
     'unknown component type',
     'collectors: { nginx: {} }\nexporters: { recording: {} }\npipelines: { metrics: { collectors: [nginx], exporters: [recording] } }',
@@ -86,21 +95,40 @@ const invalid: Array<[string, string, string[]]> = [
       'log.level: expected one of debug, info, warn, error, got "loud"',
     ],
   ],
-  ['component id with bad characters', `${valid}`.replace('collectors: { manual: {} }', 'collectors: { "Manual!": {} }'), ['collectors.Manual!: a component id is']],
+  [
+    'component id with bad characters',
+    `${valid}`.replace('collectors: { manual: {} }', 'collectors: { "Manual!": {} }'),
+    ['collectors.Manual!: a component id is'],
+  ],
 ];
 
 describe('compileConfig', () => {
   it('compiles a valid config with env substitution, defaults and sending queue', async () => {
     const parsed = parseYaml(valid, 'valid.yaml');
     assert.ok(parsed.ok);
-    const result = await compileConfig(parsed.value, { registry, platform: getPlatform(), configDirectory: '/tmp', env: (name) => env[name] });
+    const result = await compileConfig(parsed.value, {
+      registry,
+      platform: getPlatform(),
+      configDirectory: '/tmp',
+      env: (name) => env[name],
+    });
     assert.ok(result.ok, result.ok ? '' : formatProblems(result.problems));
     assert.deepEqual(result.config.processors.get('rename')?.config, { suffix: '_x' });
     assert.deepEqual(result.config.processors.get('batch')?.config, { send_batch_size: 8192, timeout: 1000 });
     assert.deepEqual(result.config.exporters.get('recording')?.config, { delay: 10, fail: false });
-    assert.deepEqual(result.config.exporters.get('recording')?.sendingQueue, { queue_size: 5, num_consumers: 2, on_full: 'block' });
+    assert.deepEqual(result.config.exporters.get('recording')?.sendingQueue, {
+      queue_size: 5,
+      num_consumers: 2,
+      on_full: 'block',
+    });
     assert.deepEqual(result.config.pipelines, [
-      { id: 'metrics', signal: 'metrics', collectors: ['manual'], processors: ['rename', 'batch'], exporters: ['recording'] },
+      {
+        id: 'metrics',
+        signal: 'metrics',
+        collectors: ['manual'],
+        processors: ['rename', 'batch'],
+        exporters: ['recording'],
+      },
     ]);
   });
 

@@ -7,8 +7,8 @@ import type {
 } from '../component/define.ts';
 import type { Registry } from '../component/registry.ts';
 import { SIGNALS, type Signal } from '../model/common.ts';
-import type { Platform } from '../platform/types.ts';
 import { DEFAULT_SENDING_QUEUE, type SendingQueueConfig } from '../pipeline/exporter-node.ts';
+import type { Platform } from '../platform/types.ts';
 import { substituteEnv } from './env.ts';
 import { describeValue, joinPath, type Problem } from './problems.ts';
 import { isPlainObject, s } from './schema.ts';
@@ -58,7 +58,11 @@ export interface CompileOptions {
 /** The outcome of compiling: a config, or every problem found. */
 export type CompileResult = { ok: true; config: CompiledConfig } | { ok: false; problems: Problem[] };
 
-const SECTIONS: Record<string, ComponentKind> = { collectors: 'collector', processors: 'processor', exporters: 'exporter' };
+const SECTIONS: Record<string, ComponentKind> = {
+  collectors: 'collector',
+  processors: 'processor',
+  exporters: 'exporter',
+};
 const TOP_LEVEL = ['collectors', 'processors', 'exporters', 'pipelines', 'admin', 'log'];
 const COMPONENT_ID = /^[a-z][a-z0-9_]*(\/[A-Za-z0-9_.-]+)?$/;
 
@@ -88,10 +92,15 @@ export async function compileConfig(raw: unknown, options: CompileOptions): Prom
   const problems: Problem[] = [];
   const env = options.env ?? ((name: string) => options.platform.env(name));
   const root = substituteEnv(raw ?? {}, env, '', problems);
-  if (!isPlainObject(root)) return { ok: false, problems: [{ path: '', message: `expected a map at the top level, got ${describeValue(root)}` }] };
+  if (!isPlainObject(root))
+    return {
+      ok: false,
+      problems: [{ path: '', message: `expected a map at the top level, got ${describeValue(root)}` }],
+    };
 
   for (const key of Object.keys(root)) {
-    if (!TOP_LEVEL.includes(key)) problems.push({ path: key, message: `unknown section; expected one of ${TOP_LEVEL.join(', ')}` });
+    if (!TOP_LEVEL.includes(key))
+      problems.push({ path: key, message: `unknown section; expected one of ${TOP_LEVEL.join(', ')}` });
   }
 
   const compiled: CompiledConfig = {
@@ -107,7 +116,10 @@ export async function compileConfig(raw: unknown, options: CompileOptions): Prom
   for (const [section, kind] of Object.entries(SECTIONS)) {
     const entries = root[section] ?? {};
     if (!isPlainObject(entries)) {
-      problems.push({ path: section, message: `expected a map of component ids to their config, got ${describeValue(entries)}` });
+      problems.push({
+        path: section,
+        message: `expected a map of component ids to their config, got ${describeValue(entries)}`,
+      });
       continue;
     }
     for (const [id, value] of Object.entries(entries)) {
@@ -123,7 +135,10 @@ export async function compileConfig(raw: unknown, options: CompileOptions): Prom
     const admin = adminSchema.parse(root['admin'], 'admin', problems);
     if (admin) {
       const separator = admin.endpoint.lastIndexOf(':');
-      compiled.admin = { hostname: admin.endpoint.slice(0, separator), port: Number(admin.endpoint.slice(separator + 1)) };
+      compiled.admin = {
+        hostname: admin.endpoint.slice(0, separator),
+        port: Number(admin.endpoint.slice(separator + 1)),
+      };
     }
   }
 
@@ -140,7 +155,10 @@ async function compileComponent(
   problems: Problem[],
 ): Promise<CompiledComponent | CompiledExporter | undefined> {
   if (!COMPONENT_ID.test(id)) {
-    problems.push({ path, message: 'a component id is "type" or "type/name", with a lowercase type such as host_metrics' });
+    problems.push({
+      path,
+      message: 'a component id is "type" or "type/name", with a lowercase type such as host_metrics',
+    });
     return undefined;
   }
   const type = id.split('/')[0] as string;
@@ -154,33 +172,52 @@ async function compileComponent(
   let sendingQueue = DEFAULT_SENDING_QUEUE;
   if (kind === 'exporter' && isPlainObject(body) && 'sending_queue' in body) {
     const { sending_queue: queue, ...rest } = body;
-    sendingQueue = sendingQueueSchema.parse(queue ?? {}, joinPath(path, 'sending_queue'), problems) ?? DEFAULT_SENDING_QUEUE;
+    sendingQueue =
+      sendingQueueSchema.parse(queue ?? {}, joinPath(path, 'sending_queue'), problems) ?? DEFAULT_SENDING_QUEUE;
     body = rest;
   }
   const before = problems.length;
   const config = definition.config.parse(body, path, problems);
   if (problems.length > before) return undefined;
   if (definition.validate) {
-    problems.push(...(await definition.validate(config, { path, platform: options.platform, configDirectory: options.configDirectory })));
+    problems.push(
+      ...(await definition.validate(config, {
+        path,
+        platform: options.platform,
+        configDirectory: options.configDirectory,
+      })),
+    );
   }
-  return kind === 'exporter' ? { id, definition: definition as ExporterDefinition, config, sendingQueue } : { id, definition, config };
+  return kind === 'exporter'
+    ? { id, definition: definition as ExporterDefinition, config, sendingQueue }
+    : { id, definition, config };
 }
 
 function compilePipelines(root: Record<string, unknown>, compiled: CompiledConfig, problems: Problem[]): void {
   const pipelines = root['pipelines'];
   if (pipelines === undefined || (isPlainObject(pipelines) && Object.keys(pipelines).length === 0)) {
-    problems.push({ path: 'pipelines', message: 'at least one pipeline is required, e.g. pipelines: { metrics: { collectors: [...], exporters: [...] } }' });
+    problems.push({
+      path: 'pipelines',
+      message:
+        'at least one pipeline is required, e.g. pipelines: { metrics: { collectors: [...], exporters: [...] } }',
+    });
     return;
   }
   if (!isPlainObject(pipelines)) {
-    problems.push({ path: 'pipelines', message: `expected a map of pipeline ids to pipelines, got ${describeValue(pipelines)}` });
+    problems.push({
+      path: 'pipelines',
+      message: `expected a map of pipeline ids to pipelines, got ${describeValue(pipelines)}`,
+    });
     return;
   }
   for (const [id, value] of Object.entries(pipelines)) {
     const path = joinPath('pipelines', id);
     const signal = id.split('/')[0] as Signal;
     if (!SIGNALS.includes(signal)) {
-      problems.push({ path, message: `a pipeline id starts with its signal (${SIGNALS.join(', ')}), as in "metrics" or "metrics/nginx"` });
+      problems.push({
+        path,
+        message: `a pipeline id starts with its signal (${SIGNALS.join(', ')}), as in "metrics" or "metrics/nginx"`,
+      });
       continue;
     }
     const pipeline = pipelineSchema.parse(value, path, problems);
@@ -204,7 +241,10 @@ function compilePipelines(root: Record<string, unknown>, compiled: CompiledConfi
           return;
         }
         if (!component.definition.signals.includes(signal)) {
-          problems.push({ path: itemPath, message: `${kind} "${componentId}" does not handle ${signal}; it handles ${component.definition.signals.join(', ')}` });
+          problems.push({
+            path: itemPath,
+            message: `${kind} "${componentId}" does not handle ${signal}; it handles ${component.definition.signals.join(', ')}`,
+          });
         }
       });
     }

@@ -10,13 +10,25 @@ describe('substituteEnv', () => {
   it('replaces references inside strings and keeps the rest', () => {
     const problems: Problem[] = [];
     const result = substituteEnv(
-      { endpoint: 'http://${env:HOST}:${env:PORT}', port: '${env:PORT}', enabled: '${env:ON}', price: '$$5', list: ['${env:MISSING:-fallback}'] },
+      {
+        endpoint: 'http://${env:HOST}:${env:PORT}',
+        port: '${env:PORT}',
+        enabled: '${env:ON}',
+        price: '$$5',
+        list: ['${env:MISSING:-fallback}'],
+      },
       (name) => env[name],
       '',
       problems,
     );
     assert.deepEqual(problems, []);
-    assert.deepEqual(result, { endpoint: 'http://collector:4318', port: 4318, enabled: true, price: '$5', list: ['fallback'] });
+    assert.deepEqual(result, {
+      endpoint: 'http://collector:4318',
+      port: 4318,
+      enabled: true,
+      price: '$5',
+      list: ['fallback'],
+    });
   });
 
   it('reports an unset variable at the path of its string', () => {
@@ -38,6 +50,7 @@ describe('parseDuration', () => {
   });
 
   it('refuses what is not a duration', () => {
-    for (const text of ['', '10', 'ten seconds', '10s junk', 's', '-5s']) assert.equal(parseDuration(text), undefined, text);
+    for (const text of ['', '10', 'ten seconds', '10s junk', 's', '-5s'])
+      assert.equal(parseDuration(text), undefined, text);
   });
 });

@@ -85,7 +85,10 @@ class StringSchema extends Schema<string> {
       return undefined;
     }
     if (this.options.pattern && !this.options.pattern.test(value)) {
-      problems.push({ path, message: `expected ${this.options.patternHint ?? this.options.pattern}, got ${describeValue(value)}` });
+      problems.push({
+        path,
+        message: `expected ${this.options.patternHint ?? this.options.pattern}, got ${describeValue(value)}`,
+      });
       return undefined;
     }
     return value;

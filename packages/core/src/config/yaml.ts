@@ -6,14 +6,17 @@ export type YamlResult = { ok: true; value: unknown } | { ok: false; problems: P
 
 /** Decodes YAML text; syntax errors come back as problems naming the source, line and column. */
 export function parseYaml(text: string, source: string): YamlResult {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       ok: false,
       problems: document.errors.map((error) => {
         const position = error.linePos?.[0];
         const where = position ? `${source}:${position.line}:${position.col}` : source;
-        return { path: where, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+        return {
+          path: where,
+          message: `invalid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+        };
       }),
     };
   }

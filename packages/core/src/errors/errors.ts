@@ -37,7 +37,10 @@ export function permanentError(message: string, cause?: unknown): WasmpipeError 
 }
 
 /** An error that may pass if tried again later (a timeout, a refused connection, a 503). */
-export function retryableError(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}): WasmpipeError {
+export function retryableError(
+  message: string,
+  options: { cause?: unknown; retryAfterMs?: number } = {},
+): WasmpipeError {
   return new WasmpipeError(message, { retryable: true, ...options });
 }
 

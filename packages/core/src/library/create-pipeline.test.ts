@@ -4,7 +4,14 @@ import { startAdminServer } from '../admin/admin-server.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { getPlatform } from '../platform/index.ts';
 import { silentLogger } from '../telemetry/logger.ts';
-import { manualCollector, manualOutputs, makeBatch, recorded, recordingExporter, renameProcessor } from '../testing/components.test-support.ts';
+import {
+  makeBatch,
+  manualCollector,
+  manualOutputs,
+  recorded,
+  recordingExporter,
+  renameProcessor,
+} from '../testing/components.test-support.ts';
 import { createPipeline, use } from './create-pipeline.ts';
 
 describe('createPipeline', () => {
@@ -32,7 +39,9 @@ describe('createPipeline', () => {
       (error: unknown) => {
         assert.ok(ConfigError.isInstance(error));
         assert.ok(error instanceof ConfigError);
-        assert.deepEqual(error.problems, [{ path: 'exporters.recording.delay', message: 'expected a duration such as "10s" or "250ms", got "later"' }]);
+        assert.deepEqual(error.problems, [
+          { path: 'exporters.recording.delay', message: 'expected a duration such as "10s" or "250ms", got "later"' },
+        ]);
         return true;
       },
     );

@@ -3,9 +3,9 @@ import { Registry } from '../component/registry.ts';
 import { compileConfig } from '../config/compile.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Signal } from '../model/common.ts';
+import { Service } from '../pipeline/service.ts';
 import { getPlatform } from '../platform/index.ts';
 import type { Platform } from '../platform/types.ts';
-import { Service } from '../pipeline/service.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
 
@@ -18,7 +18,11 @@ export interface ComponentUse<D extends ComponentDefinition = ComponentDefinitio
 }
 
 /** Pairs a component type with its config; a wrong option is a compile error. */
-export function use<D extends ComponentDefinition>(definition: D, config: ConfigInput<D>, name?: string): ComponentUse<D> {
+export function use<D extends ComponentDefinition>(
+  definition: D,
+  config: ConfigInput<D>,
+  name?: string,
+): ComponentUse<D> {
   return { definition, config, name };
 }
 
@@ -49,7 +53,10 @@ export async function createPipeline(options: PipelineOptions): Promise<Service>
     uses.map((entry) => {
       if (!registry.get(entry.definition.kind, entry.definition.type)) registry.register(entry.definition);
       const id = entry.name ? `${entry.definition.type}/${entry.name}` : entry.definition.type;
-      if (id in (raw[section] as object)) throw new ConfigError([{ path: `${section}.${id}`, message: 'is used twice; give one a name with use(definition, config, name)' }]);
+      if (id in (raw[section] as object))
+        throw new ConfigError([
+          { path: `${section}.${id}`, message: 'is used twice; give one a name with use(definition, config, name)' },
+        ]);
       (raw[section] as Record<string, unknown>)[id] = entry.config;
       return id;
     });
@@ -60,7 +67,11 @@ export async function createPipeline(options: PipelineOptions): Promise<Service>
       exporters: idsOf('exporters', options.exporters),
     },
   };
-  const result = await compileConfig(raw, { registry, platform, configDirectory: options.configDirectory ?? platform.cwd() });
+  const result = await compileConfig(raw, {
+    registry,
+    platform,
+    configDirectory: options.configDirectory ?? platform.cwd(),
+  });
   if (!result.ok) throw new ConfigError(result.problems, 'The pipeline');
   return new Service(result.config, {
     platform,

@@ -21,7 +21,8 @@ export class BoundedQueue<T> {
   #waitingForItem: Array<(item: T | undefined) => void> = [];
 
   constructor(capacity: number, policy: FullPolicy = 'block') {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Queue capacity must be a positive integer, got ${capacity}.`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`Queue capacity must be a positive integer, got ${capacity}.`);
     this.capacity = capacity;
     this.#policy = policy;
   }

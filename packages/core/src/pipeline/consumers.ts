@@ -19,8 +19,13 @@ export interface FanOutTarget {
 export function fanOut(targets: readonly FanOutTarget[]): Consumer {
   const [only] = targets;
   if (targets.length === 1 && only) return only.consumer;
-  const deliver = async <B extends MetricsBatch | LogsBatch>(batch: B, send: (consumer: Consumer, batch: B) => Promise<void> | undefined) => {
-    const results = await Promise.allSettled(targets.map((target) => send(target.consumer, target.mutates ? cloneBatch(batch) : batch)));
+  const deliver = async <B extends MetricsBatch | LogsBatch>(
+    batch: B,
+    send: (consumer: Consumer, batch: B) => Promise<void> | undefined,
+  ) => {
+    const results = await Promise.allSettled(
+      targets.map((target) => send(target.consumer, target.mutates ? cloneBatch(batch) : batch)),
+    );
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
   };

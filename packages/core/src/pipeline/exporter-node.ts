@@ -22,7 +22,9 @@ export interface SendingQueueConfig {
 /** The sending queue's defaults. */
 export const DEFAULT_SENDING_QUEUE: SendingQueueConfig = { queue_size: 100, num_consumers: 2, on_full: 'block' };
 
-type Job = { signal: 'metrics'; batch: MetricsBatch; items: number } | { signal: 'logs'; batch: LogsBatch; items: number };
+type Job =
+  | { signal: 'metrics'; batch: MetricsBatch; items: number }
+  | { signal: 'logs'; batch: LogsBatch; items: number };
 
 interface SignalCounters {
   sent: Counter;
@@ -46,7 +48,13 @@ export class ExporterNode implements FullConsumer {
   #senders: Promise<void>[] = [];
   #stopped: Promise<void> | undefined;
 
-  constructor(id: string, exporter: Exporter, settings: SendingQueueConfig, logger: Logger, telemetry: ComponentTelemetry) {
+  constructor(
+    id: string,
+    exporter: Exporter,
+    settings: SendingQueueConfig,
+    logger: Logger,
+    telemetry: ComponentTelemetry,
+  ) {
     this.id = id;
     this.#exporter = exporter;
     this.#settings = settings;
@@ -108,12 +116,15 @@ export class ExporterNode implements FullConsumer {
         this.#health.succeeded('Exporting works again.');
       } catch (error) {
         counters.sendFailed.add(job.items);
-        this.#health.failed('Exporting failed; the batch was dropped. Further failures are counted, not logged, until it works again.', {
-          signal: job.signal,
-          items: job.items,
-          retryable: isRetryable(error),
-          error: errorMessage(error),
-        });
+        this.#health.failed(
+          'Exporting failed; the batch was dropped. Further failures are counted, not logged, until it works again.',
+          {
+            signal: job.signal,
+            items: job.items,
+            retryable: isRetryable(error),
+            error: errorMessage(error),
+          },
+        );
       }
     }
   }

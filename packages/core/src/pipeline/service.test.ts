@@ -33,7 +33,9 @@ const push = (id: string, names: string[], points = 1) => {
 
 const namesOf = (exporterId: string) =>
   (recorded.get(exporterId) ?? []).flatMap((batch) =>
-    batch.resourceMetrics.flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics.map((metric) => metric.name))),
+    batch.resourceMetrics.flatMap((resource) =>
+      resource.scopeMetrics.flatMap((scope) => scope.metrics.map((metric) => metric.name)),
+    ),
   );
 
 describe('Service', () => {
@@ -98,7 +100,11 @@ describe('Service', () => {
       exporters: { 'recording/plain': {}, 'recording/renamed': {} },
       pipelines: {
         metrics: { collectors: ['manual'], exporters: ['recording/plain'] },
-        'metrics/renamed': { collectors: ['manual'], processors: ['rename'], exporters: ['recording/renamed', 'recording/plain'] },
+        'metrics/renamed': {
+          collectors: ['manual'],
+          processors: ['rename'],
+          exporters: ['recording/renamed', 'recording/plain'],
+        },
       },
     });
     await service.start();

@@ -106,7 +106,10 @@ export class Service {
     try {
       await component.shutdown?.();
     } catch (error) {
-      this.#logger.error('A component failed to shut down cleanly.', { 'component.id': id, error: errorMessage(error) });
+      this.#logger.error('A component failed to shut down cleanly.', {
+        'component.id': id,
+        error: errorMessage(error),
+      });
     }
   }
 
@@ -138,14 +141,21 @@ export class Service {
           telemetry.counter('wasmpipe.collector.refused', signal),
         );
       }
-      const component = await compiled.definition.create(compiled.config, this.#context(id, 'collector'), bySignal(routes));
+      const component = await compiled.definition.create(
+        compiled.config,
+        this.#context(id, 'collector'),
+        bySignal(routes),
+      );
       this.#collectors.push({ id, kind: 'collector', component });
     }
   }
 
   async #buildPipeline(pipeline: CompiledPipeline): Promise<FanOutTarget> {
     const { signal } = pipeline;
-    const exporters = pipeline.exporters.map((id) => ({ consumer: this.#exporters.get(id) as ExporterNode, mutates: false }));
+    const exporters = pipeline.exporters.map((id) => ({
+      consumer: this.#exporters.get(id) as ExporterNode,
+      mutates: false,
+    }));
     let next: Consumer = fanOut(exporters);
     let mutates = false;
     const chain: Running[] = [];

@@ -3,7 +3,11 @@ import type { Platform } from './types.ts';
 
 type BunServer = { port: number; hostname: string; stop(closeActiveConnections?: boolean): void | Promise<void> };
 type BunNamespace = {
-  serve(options: { hostname: string; port: number; fetch: (request: Request) => Response | Promise<Response> }): BunServer;
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): BunServer;
 };
 
 const bun = (): BunNamespace => (globalThis as unknown as { Bun: BunNamespace }).Bun;

@@ -25,7 +25,13 @@ export function createDenoPlatform(): Platform {
     env: (name) => deno().env.get(name),
     readFile: (path) => deno().readFile(path),
     readTextFile: (path) => deno().readTextFile(path),
-    isFile: (path) => deno().stat(path).then((stat) => stat.isFile, () => false),
+    isFile: (path) =>
+      deno()
+        .stat(path)
+        .then(
+          (stat) => stat.isFile,
+          () => false,
+        ),
     async serve(options, handler) {
       const server = deno().serve({ ...options, onListen: () => {} }, handler);
       return { port: server.addr.port, hostname: server.addr.hostname, close: () => server.shutdown() };

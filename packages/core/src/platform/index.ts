@@ -10,7 +10,8 @@ let current: Platform | undefined;
 export function getPlatform(): Platform {
   if (!current) {
     const runtime = detectRuntime();
-    current = runtime === 'deno' ? createDenoPlatform() : runtime === 'bun' ? createBunPlatform() : createNodePlatform();
+    current =
+      runtime === 'deno' ? createDenoPlatform() : runtime === 'bun' ? createBunPlatform() : createNodePlatform();
   }
   return current;
 }

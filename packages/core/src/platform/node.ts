@@ -18,7 +18,11 @@ export function createNodePlatform(): Platform {
     env: (name) => nodeProcess().env[name],
     readFile: async (path) => new Uint8Array(await (await fs()).readFile(path)),
     readTextFile: async (path) => (await fs()).readFile(path, 'utf8'),
-    isFile: async (path) => (await fs()).stat(path).then((stat) => stat.isFile(), () => false),
+    isFile: async (path) =>
+      (await fs()).stat(path).then(
+        (stat) => stat.isFile(),
+        () => false,
+      ),
     serve: serveWithNodeHttp,
     onSignal(signal, handler) {
       nodeProcess().on(signal, handler);
@@ -29,7 +33,10 @@ export function createNodePlatform(): Platform {
   };
 }
 
-async function serveWithNodeHttp(options: { hostname: string; port: number }, handler: FetchHandler): Promise<HttpServer> {
+async function serveWithNodeHttp(
+  options: { hostname: string; port: number },
+  handler: FetchHandler,
+): Promise<HttpServer> {
   const http = await import('node:http');
   const server = http.createServer(async (incoming, outgoing) => {
     try {

@@ -10,7 +10,14 @@ import { batchProcessor } from './batch.ts';
 
 function create(config: { send_batch_size: number; timeout: number }) {
   const out: MetricsBatch[] = [];
-  const context = { id: 'batch', logger: silentLogger, telemetry: new Telemetry().forComponent('batch'), platform: getPlatform(), configDirectory: '.', signal: 'metrics' as const };
+  const context = {
+    id: 'batch',
+    logger: silentLogger,
+    telemetry: new Telemetry().forComponent('batch'),
+    platform: getPlatform(),
+    configDirectory: '.',
+    signal: 'metrics' as const,
+  };
   const processor = batchProcessor.create(config, context, {
     consumeMetrics: async (batch) => {
       out.push(batch);
@@ -46,6 +53,9 @@ describe('batch processor', () => {
     const { processor, out } = create({ send_batch_size: 100, timeout: 60_000 });
     await processor.consumeMetrics?.(makeBatch(['a', 'b'], 3));
     await processor.shutdown?.();
-    assert.equal(out.reduce((sum, batch) => sum + countDataPoints(batch), 0), 6);
+    assert.equal(
+      out.reduce((sum, batch) => sum + countDataPoints(batch), 0),
+      6,
+    );
   });
 });

@@ -11,7 +11,10 @@ const batchConfig = s.object({
     .integer({ min: 1 })
     .default(8192)
     .describe('Items (data points or log records) that make a batch go out at once.'),
-  timeout: s.duration({ min: 1 }).default('200ms').describe('How long a partial batch waits before it goes out anyway.'),
+  timeout: s
+    .duration({ min: 1 })
+    .default('200ms')
+    .describe('How long a partial batch waits before it goes out anyway.'),
 });
 
 /**
@@ -81,7 +84,8 @@ class Batcher implements Processor {
     this.#items = 0;
     const send = (): Promise<void> =>
       this.#signal === 'metrics'
-        ? (this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] }) ?? Promise.resolve())
+        ? (this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] }) ??
+          Promise.resolve())
         : (this.#next.consumeLogs?.({ resourceLogs: resources as LogsBatch['resourceLogs'] }) ?? Promise.resolve());
     this.#flushing = this.#flushing.then(send, send);
     return this.#flushing;

@@ -44,7 +44,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (LEVELS[level] < threshold) return;
       const all = extra ? { ...fields, ...extra } : fields;
       const time = new Date().toISOString();
-      write(format === 'json' ? JSON.stringify({ time, level, message, ...all }, jsonReplacer) : textLine(time, level, message, all));
+      write(
+        format === 'json'
+          ? JSON.stringify({ time, level, message, ...all }, jsonReplacer)
+          : textLine(time, level, message, all),
+      );
     };
     return {
       debug: (message, extra) => log('debug', message, extra),
@@ -71,7 +75,8 @@ function textLine(time: string, level: LogLevel, message: string, fields: LogFie
   let line = `${time} ${level.toUpperCase().padEnd(5)} ${message}`;
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    const text = value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value, jsonReplacer);
+    const text =
+      value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value, jsonReplacer);
     line += ` ${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
   }
   return line;

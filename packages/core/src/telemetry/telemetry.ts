@@ -1,4 +1,4 @@
-import { type Attributes as OtelAttributes, type Meter, metrics } from '@opentelemetry/api';
+import { type Meter, metrics, type Attributes as OtelAttributes } from '@opentelemetry/api';
 import type { Signal } from '../model/common.ts';
 
 /** A monotonic counter of one component's activity. */
@@ -66,13 +66,17 @@ export class Telemetry {
   /** Every counter and gauge, by component id. */
   snapshot(): Record<string, TelemetryValue[]> {
     const result: Record<string, TelemetryValue[]> = {};
+    const valuesOf = (componentId: string): TelemetryValue[] => {
+      result[componentId] ??= [];
+      return result[componentId];
+    };
     for (const [componentId, counters] of this.#counters) {
-      const values = (result[componentId] ??= []);
-      for (const [key, { signal, counter }] of counters) values.push(valueOf(key, signal, counter.value));
+      const values = valuesOf(componentId);
+      for (const [key, { signal, counter }] of counters) values.push(telemetryValue(key, signal, counter.value));
     }
     for (const [componentId, gauges] of this.#gauges) {
-      const values = (result[componentId] ??= []);
-      for (const [key, { signal, read }] of gauges) values.push(valueOf(key, signal, read()));
+      const values = valuesOf(componentId);
+      for (const [key, { signal, read }] of gauges) values.push(telemetryValue(key, signal, read()));
     }
     return result;
   }
@@ -121,7 +125,7 @@ function attributesOf(componentId: string, signal?: Signal): OtelAttributes {
   return signal ? { 'component.id': componentId, signal } : { 'component.id': componentId };
 }
 
-function valueOf(key: string, signal: Signal | undefined, value: number): TelemetryValue {
+function telemetryValue(key: string, signal: Signal | undefined, value: number): TelemetryValue {
   const name = signal ? key.slice(0, key.length - signal.length - 1) : key;
   return signal ? { name, signal, value } : { name, value };
 }

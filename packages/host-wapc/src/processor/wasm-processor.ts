@@ -54,8 +54,6 @@ export async function createWasmProcessor(
     errors: telemetry.counter('wasmpipe.plugin.errors', signal),
     traps: telemetry.counter('wasmpipe.plugin.traps', signal),
     duration: telemetry.histogram('wasmpipe.plugin.duration', 'ms', signal),
-    incoming: telemetry.counter('wasmpipe.processor.incoming', signal),
-    outgoing: telemetry.counter('wasmpipe.processor.outgoing', signal),
     dropped: telemetry.counter('wasmpipe.processor.dropped', signal),
   };
   let failing = false;
@@ -67,8 +65,8 @@ export async function createWasmProcessor(
     call: (active: WapcPlugin) => Promise<BatchOf[S]>,
   ) => {
     if (!plugin) throw permanentError(`The processor ${context.id} was shut down.`);
+    // The runtime counts incoming and outgoing items around every processor; this counts drops.
     const incoming = countItems(kind, batch);
-    instruments.incoming.add(incoming);
     instruments.calls.add(1);
     const started = performance.now();
     let result: BatchOf[S] | undefined;
@@ -91,7 +89,6 @@ export async function createWasmProcessor(
     const outgoing = result ? countItems(kind, result) : 0;
     instruments.dropped.add(incoming - outgoing);
     if (!result || isEmpty(result)) return undefined;
-    instruments.outgoing.add(outgoing);
     return result;
   };
 
