@@ -47,7 +47,7 @@ for (const runtime of runtimes) {
   if (!command) throw new Error(`Unknown runtime "${runtime}"; expected node, deno or bun.`);
   const [program, programArgs] = command();
   if (runtime !== 'node' && !existsSync(program)) {
-    const message = `${runtime} is not installed (looked for ${program}); run npm ci.`;
+    const message = `${runtime} is not installed (looked for ${program}); run npm install`;
     if (process.env.CI) {
       console.error(message);
       failed = true;
