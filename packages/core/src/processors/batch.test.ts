@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { countDataPoints } from '../model/batch.ts';
 import type { MetricsBatch } from '../model/metrics.ts';
 import { getPlatform } from '../platform/index.ts';
-import { silentLogger } from '../telemetry/logger.ts';
+import { createLogger, silentLogger } from '../telemetry/logger.ts';
 import { Telemetry } from '../telemetry/telemetry.ts';
 import { makeBatch } from '../testing/components.test-support.ts';
 import { batchProcessor } from './batch.ts';
@@ -57,5 +57,37 @@ describe('batch processor', () => {
       out.reduce((sum, batch) => sum + countDataPoints(batch), 0),
       6,
     );
+  });
+});
+
+describe('batch processor failures', () => {
+  it('counts a batch refused downstream as dropped, logs it once, and keeps batching', async () => {
+    const lines: string[] = [];
+    const telemetry = new Telemetry();
+    const logger = createLogger({ format: 'json', write: (line) => lines.push(line) });
+    const context = {
+      id: 'batch',
+      logger,
+      telemetry: telemetry.forComponent('batch'),
+      platform: getPlatform(),
+      configDirectory: '.',
+      signal: 'metrics' as const,
+    };
+    let refuse = true;
+    const taken: MetricsBatch[] = [];
+    const processor = await batchProcessor.create({ send_batch_size: 2, timeout: 60_000 }, context, {
+      consumeMetrics: async (batch) => {
+        if (refuse) throw new Error('downstream is closed');
+        taken.push(batch);
+      },
+    });
+    await processor.consumeMetrics?.(makeBatch(['a'], 2));
+    await processor.consumeMetrics?.(makeBatch(['b'], 3));
+    refuse = false;
+    await processor.consumeMetrics?.(makeBatch(['c'], 2));
+    assert.equal(telemetry.value('batch', 'wasmpipe.processor.dropped', 'metrics'), 5);
+    assert.equal(taken.length, 1);
+    assert.equal(lines.filter((line) => line.includes('"level":"error"')).length, 1);
+    await processor.shutdown?.();
   });
 });

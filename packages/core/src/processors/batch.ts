@@ -1,10 +1,13 @@
 import type { Consumer } from '../component/consumer.ts';
 import { defineProcessor, type Processor } from '../component/define.ts';
 import { s } from '../config/schema.ts';
+import { errorMessage } from '../errors/errors.ts';
 import { countDataPoints, countLogRecords } from '../model/batch.ts';
 import type { Signal } from '../model/common.ts';
 import type { LogsBatch } from '../model/logs.ts';
 import type { MetricsBatch } from '../model/metrics.ts';
+import { StateChangeLog } from '../pipeline/state-change-log.ts';
+import type { Counter } from '../telemetry/telemetry.ts';
 
 const batchConfig = s.object({
   send_batch_size: s
@@ -29,7 +32,15 @@ export const batchProcessor = defineProcessor({
   config: batchConfig,
   mutatesData: false,
   create(config, context, next) {
-    return new Batcher(context.signal, config.send_batch_size, config.timeout, next);
+    const dropped = context.telemetry.counter('wasmpipe.processor.dropped', context.signal);
+    return new Batcher(
+      context.signal,
+      config.send_batch_size,
+      config.timeout,
+      next,
+      new StateChangeLog(context.logger),
+      dropped,
+    );
   },
 });
 
@@ -38,13 +49,17 @@ class Batcher implements Processor {
   readonly #size: number;
   readonly #timeout: number;
   readonly #next: Consumer;
+  readonly #health: StateChangeLog;
+  readonly #dropped: Counter;
   #resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'] = [];
   #items = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Flushes run one after another, so batches leave in the order they arrived. */
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(signal: Signal, size: number, timeout: number, next: Consumer) {
+  constructor(signal: Signal, size: number, timeout: number, next: Consumer, health: StateChangeLog, dropped: Counter) {
+    this.#health = health;
+    this.#dropped = dropped;
     this.#signal = signal;
     this.#size = size;
     this.#timeout = timeout;
@@ -68,11 +83,15 @@ class Batcher implements Processor {
     (this.#resources as unknown[]).push(...resources);
     this.#items += items;
     if (this.#items >= this.#size) return this.#flush();
-    this.#timer ??= setTimeout(() => void this.#flush().catch(() => {}), this.#timeout);
+    this.#timer ??= setTimeout(() => void this.#flush(), this.#timeout);
     return Promise.resolve();
   }
 
-  /** Sends the buffer downstream; resolves when downstream took it (backpressure). */
+  /**
+   * Sends the buffer downstream; resolves when downstream took it (backpressure). A batch that
+   * downstream refuses is counted as dropped here and logged once per state change: the
+   * producers were told it was accepted when it entered the buffer.
+   */
   #flush(): Promise<void> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -80,14 +99,24 @@ class Batcher implements Processor {
     }
     if (this.#items === 0) return this.#flushing;
     const resources = this.#resources;
+    const items = this.#items;
     this.#resources = [];
     this.#items = 0;
-    const send = (): Promise<void> =>
-      this.#signal === 'metrics'
-        ? (this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] }) ??
-          Promise.resolve())
-        : (this.#next.consumeLogs?.({ resourceLogs: resources as LogsBatch['resourceLogs'] }) ?? Promise.resolve());
-    this.#flushing = this.#flushing.then(send, send);
+    const send = async (): Promise<void> => {
+      try {
+        if (this.#signal === 'metrics')
+          await this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] });
+        else await this.#next.consumeLogs?.({ resourceLogs: resources as LogsBatch['resourceLogs'] });
+        this.#health.succeeded('Batches are handed on again.');
+      } catch (error) {
+        this.#dropped.add(items);
+        this.#health.failed('A batch was refused downstream and dropped; further drops are counted.', {
+          items,
+          error: errorMessage(error),
+        });
+      }
+    };
+    this.#flushing = this.#flushing.then(send);
     return this.#flushing;
   }
 }
