@@ -17,7 +17,10 @@ const runtimes: Record<string, [string, string[]]> = {
 describe('examples/host-metrics-pipeline.ts', () => {
   for (const [runtime, [program, args]] of Object.entries(runtimes)) {
     it(`runs on ${runtime}: host metrics through the filter plugin to the debug exporter`, () => {
-      assert.ok(runtime === 'node' || existsSync(program), `${runtime} is not installed at ${program}; run npm install`);
+      assert.ok(
+        runtime === 'node' || existsSync(program),
+        `${runtime} is not installed at ${program}; run npm install`,
+      );
       const result = spawnSync(program, args, {
         encoding: 'utf8',
         env: { ...process.env, EXAMPLE_SECONDS: '2' },
