@@ -45,8 +45,8 @@ export type { WasmpipeErrorOptions } from './errors/errors.ts';
 export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeError } from './errors/errors.ts';
 export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
 export { createPipeline, use } from './library/create-pipeline.ts';
-export type { BatchOf, SignalBatch } from './model/batch.ts';
-export { cloneBatch, countDataPoints, countItems, countLogRecords, emptyBatch } from './model/batch.ts';
+export type { BatchOf } from './model/batch.ts';
+export { cloneBatch, countDataPoints, countItems, countLogRecords } from './model/batch.ts';
 export type { AnyValue, Attributes, InstrumentationScope, Resource, Signal } from './model/common.ts';
 export { SIGNALS } from './model/common.ts';
 export type { LogRecord, LogsBatch, ResourceLogs, ScopeLogs } from './model/logs.ts';
@@ -72,7 +72,7 @@ export type {
   SummaryDataPoint,
   ValueAtQuantile,
 } from './model/metrics.ts';
-export { millisToUnixNano, nowUnixNano, unixNanoToMillis } from './model/time.ts';
+export { nowUnixNano } from './model/time.ts';
 export type { FullPolicy, PushResult } from './pipeline/bounded-queue.ts';
 export { BoundedQueue } from './pipeline/bounded-queue.ts';
 export type { FanOutTarget } from './pipeline/consumers.ts';

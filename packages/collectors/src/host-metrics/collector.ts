@@ -10,6 +10,7 @@ import {
   type MetricsBatch,
   nowUnixNano,
   type Platform,
+  StateChangeLog,
 } from '@wasmpipe/core';
 import { PACKAGE_VERSION } from '../version.ts';
 import type { HostMetricsConfig } from './config.ts';
@@ -39,7 +40,7 @@ export class HostMetricsCollector implements Collector {
   #bootTime: Promise<bigint> | undefined;
   #resource: Attributes | undefined;
   /** What is failing now (scraper names, `resource`, `consumer`): each is logged once per change. */
-  readonly #failing = new Set<string>();
+  readonly #health = new Map<string, StateChangeLog>();
 
   constructor(config: HostMetricsConfig, context: CreateContext, next: Consumer) {
     if (!next.consumeMetrics) throw new Error(`The collector "${context.id}" needs a consumer of metrics.`);
@@ -151,12 +152,19 @@ export class HostMetricsCollector implements Collector {
   }
 
   #failed(key: string, message: string, error: unknown): void {
-    if (this.#failing.has(key)) return;
-    this.#failing.add(key);
-    this.#logger.warn(message, { error: errorMessage(error) });
+    this.#healthOf(key).failed(message, { error: errorMessage(error) });
   }
 
   #recovered(key: string, message: string): void {
-    if (this.#failing.delete(key)) this.#logger.info(message);
+    this.#health.get(key)?.succeeded(message);
+  }
+
+  #healthOf(key: string): StateChangeLog {
+    let health = this.#health.get(key);
+    if (!health) {
+      health = new StateChangeLog(this.#logger, 'warn');
+      this.#health.set(key, health);
+    }
+    return health;
   }
 }

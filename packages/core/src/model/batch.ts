@@ -1,19 +1,11 @@
 import type { Signal } from './common.ts';
 import type { LogsBatch } from './logs.ts';
-import type { Metric, MetricsBatch } from './metrics.ts';
-
-/** A batch of either signal, tagged with its signal. */
-export type SignalBatch = { signal: 'metrics'; batch: MetricsBatch } | { signal: 'logs'; batch: LogsBatch };
+import type { MetricsBatch } from './metrics.ts';
 
 /** Maps a signal to its batch type. */
 export interface BatchOf {
   metrics: MetricsBatch;
   logs: LogsBatch;
-}
-
-/** Counts the data points of one metric. */
-export function countMetricPoints(metric: Metric): number {
-  return metric.data.dataPoints.length;
 }
 
 /** Counts the data points in a metrics batch: the unit that throughput and drops are counted in. */
@@ -44,9 +36,4 @@ export function countItems<S extends Signal>(signal: S, batch: BatchOf[S]): numb
 /** Deep-copies a batch, for fan-out to a consumer that mutates what it receives. */
 export function cloneBatch<T extends MetricsBatch | LogsBatch>(batch: T): T {
   return structuredClone(batch);
-}
-
-/** An empty batch of the given signal. */
-export function emptyBatch<S extends Signal>(signal: S): BatchOf[S] {
-  return (signal === 'metrics' ? { resourceMetrics: [] } : { resourceLogs: [] }) as unknown as BatchOf[S];
 }

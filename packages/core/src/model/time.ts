@@ -6,13 +6,3 @@ export function nowUnixNano(): bigint {
   const whole = Math.floor(millis);
   return BigInt(whole) * NANOS_PER_MILLI + BigInt(Math.round((millis - whole) * 1e6));
 }
-
-/** Converts unix milliseconds to unix nanoseconds. */
-export function millisToUnixNano(millis: number): bigint {
-  return BigInt(Math.round(millis)) * NANOS_PER_MILLI;
-}
-
-/** Converts unix nanoseconds to unix milliseconds. */
-export function unixNanoToMillis(nanos: bigint): number {
-  return Number(nanos / NANOS_PER_MILLI);
-}

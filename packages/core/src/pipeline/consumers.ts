@@ -37,32 +37,18 @@ export function fanOut(targets: readonly FanOutTarget[]): Consumer {
 
 /** Counts the items passing through, and the items of batches the consumer refused. */
 export function counting(consumer: Consumer, signal: Signal, passed: Counter, refused?: Counter): Consumer {
-  if (signal === 'metrics') {
-    return {
-      async consumeMetrics(batch) {
-        const items = countDataPoints(batch);
-        try {
-          await consumer.consumeMetrics?.(batch);
-          passed.add(items);
-        } catch (error) {
-          refused?.add(items);
-          throw error;
-        }
-      },
-    };
-  }
-  return {
-    async consumeLogs(batch) {
-      const items = countLogRecords(batch);
-      try {
-        await consumer.consumeLogs?.(batch);
-        passed.add(items);
-      } catch (error) {
-        refused?.add(items);
-        throw error;
-      }
-    },
+  const count = async (items: number, deliver: () => Promise<void> | undefined): Promise<void> => {
+    try {
+      await deliver();
+      passed.add(items);
+    } catch (error) {
+      refused?.add(items);
+      throw error;
+    }
   };
+  return signal === 'metrics'
+    ? { consumeMetrics: (batch) => count(countDataPoints(batch), () => consumer.consumeMetrics?.(batch)) }
+    : { consumeLogs: (batch) => count(countLogRecords(batch), () => consumer.consumeLogs?.(batch)) };
 }
 
 /** Routes each signal to its own consumer; a signal with no route is ignored. */

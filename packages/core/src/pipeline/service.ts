@@ -21,7 +21,6 @@ export type ServiceState = 'created' | 'starting' | 'running' | 'stopping' | 'st
 
 interface Running {
   id: string;
-  kind: 'collector' | 'processor';
   component: Collector | Processor;
 }
 
@@ -146,7 +145,7 @@ export class Service {
         this.#context(id, 'collector'),
         bySignal(routes),
       );
-      this.#collectors.push({ id, kind: 'collector', component });
+      this.#collectors.push({ id, component });
     }
   }
 
@@ -166,7 +165,7 @@ export class Service {
       const context = { ...this.#context(id, 'processor'), signal };
       const outgoing = counting(next, signal, telemetry.counter('wasmpipe.processor.outgoing', signal));
       const processor = await compiled.definition.create(compiled.config, context, outgoing);
-      chain.unshift({ id, kind: 'processor', component: processor });
+      chain.unshift({ id, component: processor });
       next = counting(processor, signal, telemetry.counter('wasmpipe.processor.incoming', signal));
       mutates ||= compiled.definition.mutatesData;
     }

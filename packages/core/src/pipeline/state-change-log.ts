@@ -7,10 +7,13 @@ import type { LogFields, Logger } from '../telemetry/logger.ts';
  */
 export class StateChangeLog {
   readonly #logger: Logger;
+  readonly #level: 'warn' | 'error';
   #failing = false;
 
-  constructor(logger: Logger) {
+  /** `level` is what a failure is logged at; a recovery is always info. */
+  constructor(logger: Logger, level: 'warn' | 'error' = 'error') {
     this.#logger = logger;
+    this.#level = level;
   }
 
   /** True between a failure and the next success. */
@@ -18,11 +21,11 @@ export class StateChangeLog {
     return this.#failing;
   }
 
-  /** Records a failure; logs `message` at error level only if the last outcome was a success. */
+  /** Records a failure; logs `message` only if the last outcome was a success. */
   failed(message: string, fields?: LogFields): void {
     if (this.#failing) return;
     this.#failing = true;
-    this.#logger.error(message, fields);
+    this.#logger[this.#level](message, fields);
   }
 
   /** Records a success; logs `message` at info level only if the last outcome was a failure. */

@@ -9,6 +9,7 @@ import {
   type ProcessorContext,
   permanentError,
   type Signal,
+  StateChangeLog,
 } from '@wasmpipe/core';
 import { CONTRACT_VERSION, isCompatibleContract } from '../plugin/contract.ts';
 import { isPluginTrap, WapcPlugin } from '../plugin/wapc-plugin.ts';
@@ -56,7 +57,8 @@ export async function createWasmProcessor(
     duration: telemetry.histogram('wasmpipe.plugin.duration', 'ms', signal),
     dropped: telemetry.counter('wasmpipe.processor.dropped', signal),
   };
-  let failing = false;
+  const health = new StateChangeLog(logger);
+  const policy = config.on_error === 'drop' ? 'are dropped' : 'pass through unchanged';
 
   // The batch is untouched when the call fails: selections are applied only after a valid answer.
   const run = async <S extends Signal>(
@@ -72,16 +74,11 @@ export async function createWasmProcessor(
     let result: BatchOf[S] | undefined;
     try {
       result = await call(plugin);
-      if (failing) logger.info('The plugin recovered; batches go through it again.');
-      failing = false;
+      health.succeeded('The plugin recovered; batches go through it again.');
     } catch (error) {
       instruments.errors.add(1);
       if (isPluginTrap(error)) instruments.traps.add(1);
-      if (!failing) {
-        const policy = config.on_error === 'drop' ? 'are dropped' : 'pass through unchanged';
-        logger.error(`The plugin failed; batches ${policy} until it recovers.`, { error: errorMessage(error) });
-      }
-      failing = true;
+      health.failed(`The plugin failed; batches ${policy} until it recovers.`, { error: errorMessage(error) });
       result = config.on_error === 'drop' ? undefined : batch;
     } finally {
       instruments.duration.record(performance.now() - started);
