@@ -69,32 +69,46 @@ export interface PreparedPlugin {
   memory: MemoryLimitResult;
 }
 
+/** Which check refused a module: the config option it concerns follows from it. */
+export type RefusalStage = 'sha256' | 'memory' | 'module';
+
+/** The stage of a {@link preparePlugin} refusal, or undefined for any other error. */
+export function refusalStage(error: unknown): RefusalStage | undefined {
+  return typeof error === 'object' && error !== null ? (error as { stage?: RefusalStage }).stage : undefined;
+}
+
+function refused(stage: RefusalStage, message: string, cause?: unknown): Error {
+  return Object.assign(permanentError(message, cause), { stage });
+}
+
 /** Checks, caps and compiles a module; throws one error listing every problem. */
 export async function preparePlugin(bytes: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPlugin> {
   if (!hasWasmMagic(bytes))
-    throw permanentError('The plugin is not a WebAssembly module (it does not start with "\\0asm").');
+    throw refused('module', 'The plugin is not a WebAssembly module (it does not start with "\\0asm").');
   if (options.sha256) {
     const mismatch = await checkSha256(bytes, options.sha256);
-    if (mismatch) throw permanentError(`The plugin was refused: ${mismatch}.`);
+    if (mismatch) throw refused('sha256', `The plugin was refused: ${mismatch}.`);
   }
   let memory: MemoryLimitResult;
   try {
     memory = limitMemory(bytes, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
   } catch (error) {
-    if (error instanceof MemoryLimitError) throw permanentError(`The plugin was refused: ${error.message}.`);
-    throw error;
+    if (!(error instanceof MemoryLimitError)) throw error;
+    const stage = error.message.includes('max_memory') ? 'memory' : 'module';
+    throw refused(stage, `The plugin was refused: ${error.message}.`);
   }
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(memory.bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    throw permanentError(
+    throw refused(
+      'module',
       `The plugin does not compile: ${error instanceof Error ? error.message : String(error)}.`,
       error,
     );
   }
   const problems = checkModuleInterface(module);
-  if (problems.length > 0) throw permanentError(`The plugin was refused: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw refused('module', `The plugin was refused: ${problems.join('; ')}.`);
   return { module, bytes: memory.bytes, memory };
 }
 
