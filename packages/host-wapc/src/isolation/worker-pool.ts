@@ -27,6 +27,9 @@ export interface WorkerPoolOptions extends RunnerOptions {
   startTimeoutMs?: number;
 }
 
+/** How long a terminated worker may take to stop before it is abandoned. */
+const TERMINATE_GRACE_MS = 2000;
+
 interface PendingCall {
   id: number;
   operation: string;
@@ -50,6 +53,7 @@ export class WorkerPool implements GuestRunner {
   readonly #waiters: Waiter[] = [];
   #configuration: Uint8Array | undefined;
   #closed = false;
+  #abandoned = 0;
 
   private constructor(bytes: Uint8Array, options: WorkerPoolOptions) {
     this.#options = options;
@@ -96,6 +100,26 @@ export class WorkerPool implements GuestRunner {
     } finally {
       for (const slot of slots) this.#release(slot);
     }
+  }
+
+  /** Records a worker that would not stop (Bun cannot terminate a thread running WebAssembly). */
+  abandoned(): void {
+    this.#abandoned++;
+    this.#options.output(
+      'stderr',
+      `A worker of the plugin did not stop within ${TERMINATE_GRACE_MS} ms of being terminated and was abandoned ` +
+        `(${this.#abandoned} so far); on this runtime a thread running WebAssembly cannot be stopped.`,
+    );
+  }
+
+  /** The error calls get once too many workers were abandoned, else undefined. */
+  exhausted(): Error | undefined {
+    if (this.#abandoned < this.#slots.length) return undefined;
+    return pluginFailure(
+      'unavailable',
+      `The plugin is disabled until it is reloaded: ${this.#abandoned} of its workers ran past the timeout and could not ` +
+        'be stopped, and starting more would leave more threads spinning.',
+    );
   }
 
   async close(): Promise<void> {
@@ -214,6 +238,8 @@ class Slot {
 
   /** Calls an operation on this slot's worker, restarting it first if it is broken. */
   async call(operation: string, payload: Uint8Array, remember: boolean): Promise<Uint8Array> {
+    const exhausted = this.#pool.exhausted();
+    if (exhausted) throw exhausted;
     if (this.#broken || !this.#worker) {
       try {
         await this.start();
@@ -239,13 +265,25 @@ class Slot {
     });
   }
 
-  /** Terminates the worker. */
+  /** Terminates the worker; one that does not stop within a grace period is abandoned (see the pool). */
   async stop(): Promise<void> {
     const worker = this.#worker;
     this.#worker = undefined;
     this.#hostPort?.close();
     this.#hostPort = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = await Promise.race([
+      worker.terminate().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), TERMINATE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      worker.unref();
+      this.#pool.abandoned();
+    }
   }
 
   #onMessage(worker: Worker, message: WorkerMessage): void {
@@ -301,6 +339,11 @@ class Slot {
     this.#replacing = (async () => {
       await this.stop().catch(() => {});
       if (this.#pool.settings.closed) return;
+      const exhausted = this.#pool.exhausted();
+      if (exhausted) {
+        this.#broken = exhausted;
+        return;
+      }
       try {
         await this.start();
         this.#pool.settings.options.onRestart?.(reason);

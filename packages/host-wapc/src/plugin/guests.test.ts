@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { decode } from '@msgpack/msgpack';
 import { createLogger } from '@wasmpipe/core';
 import { sampleMetricsBatch } from '../testing/fixtures.ts';
+import { until } from '../testing/until.ts';
 import { skipWithoutWat2wasm } from '../testing/wat.ts';
 import { buildGuest } from '../testing/wat-guests.ts';
 import { isPluginTrap, WapcPlugin, type WapcPluginOptions } from './wapc-plugin.ts';
@@ -16,14 +17,6 @@ const skip = skipWithoutWat2wasm();
 function capture() {
   const lines: string[] = [];
   return { lines, logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }) };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 for (const [mode, workers] of [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   countDataPoints,
@@ -11,6 +11,7 @@ import {
   type LogsBatch,
   type MetricsBatch,
   type Problem,
+  type Processor,
   type ProcessorContext,
   type Signal,
   Telemetry,
@@ -33,6 +34,10 @@ before(async () => {
   await writeFile(join(directory, 'not-wasm.wasm'), '#!/bin/sh\n');
 });
 after(() => rm(directory, { recursive: true, force: true }));
+const running: Processor[] = [];
+afterEach(async () => {
+  for (const processor of running.splice(0)) await processor.shutdown?.();
+});
 
 function parseConfig(input: unknown) {
   const problems: Problem[] = [];
@@ -59,6 +64,7 @@ async function start(input: unknown, signal: Signal = 'metrics') {
     consumeLogs: async (batch: LogsBatch) => void received.push(batch),
   };
   const processor = await wasmProcessor.create(config!, context, next);
+  running.push(processor);
   const count = (name: string) => telemetry.value(ID, name, signal);
   return { processor, received, lines, count };
 }
@@ -67,13 +73,21 @@ const filterPath = fileURLToPath(FILTER_WASM_URL);
 
 describe('wasm processor config', () => {
   it('applies defaults and requires path', () => {
-    assert.deepEqual(parseConfig({ path: 'filter.wasm' }).config, { path: 'filter.wasm', on_error: 'pass' });
+    assert.deepEqual(parseConfig({ path: 'filter.wasm' }).config, {
+      path: 'filter.wasm',
+      max_memory: 64 * 1024 * 1024,
+      workers: 1,
+      on_error: 'pass',
+      reload: false,
+      reload_interval: 2000,
+      wasi_clock: 'zero',
+    });
     assert.deepEqual(parseConfig({}).problems, [{ path: `processors.${ID}.path`, message: 'is required' }]);
     assert.match(
       parseConfig({ path: 'x.wasm', sha256: 'abc', on_error: 'retry' })
         .problems.map((p) => p.message)
         .join('\n'),
-      /64 hexadecimal[\s\S]*one of pass, drop/,
+      /64 hexadecimal[\s\S]*one of pass, drop, dead_letter/,
     );
   });
 
@@ -89,7 +103,10 @@ describe('wasm processor config', () => {
       { path: `processors.${ID}.path`, message: `no plugin file at ${directory}/missing.wasm` },
     ]);
     assert.deepEqual(await validate({ path: 'not-wasm.wasm' }), [
-      { path: `processors.${ID}.path`, message: `${directory}/not-wasm.wasm is not a WebAssembly module` },
+      {
+        path: `processors.${ID}.path`,
+        message: `${directory}/not-wasm.wasm: The plugin is not a WebAssembly module (it does not start with "\\0asm").`,
+      },
     ]);
     const [pin] = (await validate({ path: filterPath, sha256: '0'.repeat(64) })) ?? [];
     assert.equal(pin?.path, `processors.${ID}.sha256`);
@@ -137,7 +154,7 @@ describe('wasm processor failure policy', () => {
     assert.equal(count('wasmpipe.plugin.traps'), 2);
     assert.equal(count('wasmpipe.plugin.errors'), 2);
     assert.equal(count('wasmpipe.processor.dropped'), 0);
-    assert.equal(lines.filter((line) => line.includes('The plugin failed')).length, 1);
+    assert.equal(lines.filter((line) => line.includes('The plugin trapped')).length, 1);
   });
 
   it('on_error drop: a trapping plugin drops the batch and counts it', async () => {
