@@ -3,11 +3,27 @@
 export type { DebugConfig } from './debug/config.ts';
 export type { LineWriter } from './debug/exporter.ts';
 export { debugExporter, defineDebugExporter } from './debug/factory.ts';
+export type { DecodedLogs } from './otlp/decode-logs.ts';
+export { decodeLogsRequest } from './otlp/decode-logs.ts';
+export type { DecodedMetrics } from './otlp/decode-metrics.ts';
+export { decodeMetricsRequest } from './otlp/decode-metrics.ts';
 export { encodeLogsRequest } from './otlp/encode-logs.ts';
 export { encodeMetricsRequest } from './otlp/encode-metrics.ts';
+export type { DecodedStatus } from './otlp/export-status.ts';
+export {
+  decodeStatus,
+  encodeExportResponse,
+  encodeStatus,
+  exportResponseJson,
+  GrpcCode,
+  statusJson,
+} from './otlp/export-status.ts';
 export type { OtlpJson } from './otlp/otlp-json.ts';
 export { logsToOtlpJson, metricsToOtlpJson } from './otlp/otlp-json.ts';
+export { parseLogsJson, parseMetricsJson } from './otlp/parse-otlp-json.ts';
+export { OtlpDecodeError } from './otlp/protobuf-decoder.ts';
 export type { PartialSuccess } from './otlp/protobuf-reader.ts';
 export { readPartialSuccess } from './otlp/protobuf-reader.ts';
+export { Rejections } from './otlp/rejections.ts';
 export type { OtlpHttpConfig } from './otlp-http/config.ts';
 export { otlpHttpExporter } from './otlp-http/factory.ts';
