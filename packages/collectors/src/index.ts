@@ -12,4 +12,7 @@ export type { MemoryUsage, UsedCalculation } from './host-metrics/scrapers/memor
 export { computeMemoryUsage } from './host-metrics/scrapers/memory/memory-usage.ts';
 export type { Meminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
 export { parseMeminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export type { OtlpReceiverConfig } from './otlp/config.ts';
+export { otlpReceiver } from './otlp/factory.ts';
+export { OtlpReceiver } from './otlp/receiver.ts';
 export { PACKAGE_VERSION } from './version.ts';
