@@ -1,6 +1,6 @@
 import { hostMetricsCollector, otlpReceiver } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
-import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
+import { debugExporter, otlpGrpcExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
@@ -10,6 +10,7 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   batchProcessor,
   wasmProcessor,
   otlpHttpExporter,
+  otlpGrpcExporter,
   debugExporter,
 ] as ComponentDefinition[];
 
