@@ -28,7 +28,7 @@ export interface GrpcTarget {
 const DEFAULT_PORT = 4317;
 
 /** Works out the gRPC target of an endpoint; undefined when it is not `host[:port]` or an http(s) URL. */
-export function grpcTarget(config: Pick<OtlpGrpcConfig, 'endpoint' | 'tls'>): GrpcTarget | undefined {
+export function grpcTarget(config: { endpoint: string; tls: { insecure: boolean } }): GrpcTarget | undefined {
   const endpoint = config.endpoint.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint)?.[1]?.toLowerCase();
   if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return undefined;
