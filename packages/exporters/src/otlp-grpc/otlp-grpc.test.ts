@@ -65,8 +65,7 @@ describe('otlp_grpc config', () => {
   });
 
   test('the endpoint picks the target and, with tls.insecure, plaintext or TLS', () => {
-    const target = (endpoint: string, insecure = false) =>
-      grpcTarget({ endpoint, tls: { insecure, insecure_skip_verify: false, min_version: '1.2' } });
+    const target = (endpoint: string, insecure = false) => grpcTarget({ endpoint, tls: { insecure } });
     assert.deepEqual(target('collector:4317'), { address: 'collector:4317', host: 'collector', secure: true });
     assert.deepEqual(target('collector:4317', true), { address: 'collector:4317', host: 'collector', secure: false });
     assert.deepEqual(target('http://collector'), { address: 'collector:80', host: 'collector', secure: false });
