@@ -222,7 +222,7 @@ function randomMetric(random: Random, index: number): Metric {
   }
   for (const point of metric.data.dataPoints as { exemplars?: unknown }[])
     if (point.exemplars === undefined) delete point.exemplars;
-  for (const point of metric.data.dataPoints as Record<string, unknown>[]) {
+  for (const point of metric.data.dataPoints as unknown as Record<string, unknown>[]) {
     for (const key of ['sum', 'min', 'max', 'zeroThreshold']) if (point[key] === undefined) delete point[key];
   }
   return metric;
