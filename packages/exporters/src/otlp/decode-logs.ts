@@ -70,7 +70,7 @@ function readLogRecord(decoder: ProtobufDecoder): LogRecord {
         record.timeUnixNano = decoder.fixed64BigInt();
         break;
       case 0x10:
-        record.severityNumber = decoder.uint32();
+        setNonZero(record, 'severityNumber', decoder.uint32());
         break;
       case 0x1a:
         record.severityText = readOptionalString(decoder);
@@ -82,10 +82,10 @@ function readLogRecord(decoder: ProtobufDecoder): LogRecord {
         readKeyValue(decoder, record.attributes);
         break;
       case 0x38:
-        record.droppedAttributesCount = decoder.uint32();
+        setNonZero(record, 'droppedAttributesCount', decoder.uint32());
         break;
       case 0x45:
-        record.flags = decoder.fixed32();
+        setNonZero(record, 'flags', decoder.fixed32());
         break;
       case 0x4a:
         record.traceId = decoder.bytesCopy();
@@ -107,6 +107,16 @@ function readLogRecord(decoder: ProtobufDecoder): LogRecord {
   if (record.severityText === undefined) delete record.severityText;
   if (record.eventName === undefined) delete record.eventName;
   return record;
+}
+
+/** Sets an optional count or enum, leaving it out when it holds the proto3 default 0. */
+function setNonZero(
+  record: LogRecord,
+  key: 'severityNumber' | 'droppedAttributesCount' | 'flags',
+  value: number,
+): void {
+  if (value === 0) delete record[key];
+  else record[key] = value;
 }
 
 /** Why a record's ids are unusable (OTLP: a trace id is 16 bytes, a span id 8, or absent); undefined when fine. */

@@ -192,7 +192,7 @@ function readNumberDataPoint(decoder: ProtobufDecoder): NumberDataPoint {
         point.exemplars.push(readExemplar(decoder));
         break;
       case 0x40:
-        point.flags = decoder.uint32();
+        setFlags(point, decoder.uint32());
         break;
       default:
         decoder.skipTag(tag);
@@ -265,7 +265,7 @@ function readHistogramDataPoint(decoder: ProtobufDecoder): HistogramDataPoint {
         point.exemplars.push(readExemplar(decoder));
         break;
       case 0x50:
-        point.flags = decoder.uint32();
+        setFlags(point, decoder.uint32());
         break;
       case 0x59:
         point.min = decoder.double();
@@ -337,7 +337,7 @@ function readExponentialHistogramDataPoint(decoder: ProtobufDecoder): Exponentia
         point.negative = readBuckets(decoder);
         break;
       case 0x50:
-        point.flags = decoder.uint32();
+        setFlags(point, decoder.uint32());
         break;
       case 0x5a:
         point.exemplars ??= [];
@@ -423,7 +423,7 @@ function readSummaryDataPoint(decoder: ProtobufDecoder): SummaryDataPoint {
         break;
       }
       case 0x40:
-        point.flags = decoder.uint32();
+        setFlags(point, decoder.uint32());
         break;
       default:
         decoder.skipTag(tag);
@@ -465,4 +465,10 @@ function readExemplar(decoder: ProtobufDecoder): Exemplar {
   }
   decoder.leave(outer);
   return exemplar;
+}
+
+/** Sets data point flags, leaving them out when 0 (the proto3 default). */
+function setFlags(point: { flags?: number }, flags: number): void {
+  if (flags === 0) delete point.flags;
+  else point.flags = flags;
 }

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  JsonMetricsSerializer,
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { ExportLogsServiceResponse, ExportMetricsServiceResponse } from '../testing/official-schema.ts';
 import { decodeStatus, encodeExportResponse, encodeStatus, exportResponseJson, statusJson } from './export-status.ts';
 import { readPartialSuccess, readStatusMessage } from './protobuf-reader.ts';
@@ -33,4 +38,18 @@ test('a google.rpc.Status carries its code, message and a RetryInfo delay', () =
     message: 'm',
     details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.5s' }],
   });
+});
+
+test("the OpenTelemetry JS SDK's own serializers read our export responses", () => {
+  const metrics = ProtobufMetricsSerializer.deserializeResponse(encodeExportResponse(3, 'bad points')) as {
+    partialSuccess?: { rejectedDataPoints?: unknown; errorMessage?: string };
+  };
+  assert.equal(Number(metrics.partialSuccess?.rejectedDataPoints), 3);
+  assert.equal(metrics.partialSuccess?.errorMessage, 'bad points');
+  const logs = ProtobufLogsSerializer.deserializeResponse(encodeExportResponse(0, '')) as Record<string, unknown>;
+  assert.equal(logs.partialSuccess ?? undefined, undefined);
+  const json = JsonMetricsSerializer.deserializeResponse(
+    new TextEncoder().encode(JSON.stringify(exportResponseJson('metrics', 2, 'why'))),
+  ) as { partialSuccess?: { rejectedDataPoints?: unknown } };
+  assert.equal(Number(json.partialSuccess?.rejectedDataPoints), 2);
 });

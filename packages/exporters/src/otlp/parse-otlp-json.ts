@@ -341,16 +341,19 @@ function logRecordAt(value: unknown, path: string): LogRecord {
   };
   const time = field(object, 'timeUnixNano', 'time_unix_nano');
   if (time !== undefined) record.timeUnixNano = timeAt(time, `${path}.timeUnixNano`);
-  const severity = field(object, 'severityNumber', 'severity_number');
-  if (severity !== undefined) record.severityNumber = enumAt(severity, `${path}.severityNumber`, SEVERITY);
+  const severity = enumAt(field(object, 'severityNumber', 'severity_number'), `${path}.severityNumber`, SEVERITY);
+  if (severity !== 0) record.severityNumber = severity;
   const severityText = stringAt(field(object, 'severityText', 'severity_text'), `${path}.severityText`);
   if (severityText !== undefined) record.severityText = severityText;
   const body = field(object, 'body');
   if (body !== undefined) record.body = anyValueAt(body, `${path}.body`);
-  const dropped = field(object, 'droppedAttributesCount', 'dropped_attributes_count');
-  if (dropped !== undefined) record.droppedAttributesCount = uint32At(dropped, `${path}.droppedAttributesCount`);
-  const flags = field(object, 'flags');
-  if (flags !== undefined) record.flags = uint32At(flags, `${path}.flags`);
+  const dropped = uint32At(
+    field(object, 'droppedAttributesCount', 'dropped_attributes_count'),
+    `${path}.droppedAttributesCount`,
+  );
+  if (dropped !== 0) record.droppedAttributesCount = dropped;
+  const flags = uint32At(field(object, 'flags'), `${path}.flags`);
+  if (flags !== 0) record.flags = flags;
   const traceId = hexBytesAt(field(object, 'traceId', 'trace_id'), `${path}.traceId`);
   if (traceId !== undefined) record.traceId = traceId;
   const spanId = hexBytesAt(field(object, 'spanId', 'span_id'), `${path}.spanId`);
