@@ -1,6 +1,6 @@
 import { hostMetricsCollector, otlpReceiver } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
-import { debugExporter, otlpGrpcExporter, otlpHttpExporter } from '@wasmpipe/exporters';
+import { debugExporter, otlpGrpcExporter, otlpHttpExporter, prometheusExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
@@ -11,6 +11,7 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   wasmProcessor,
   otlpHttpExporter,
   otlpGrpcExporter,
+  prometheusExporter,
   debugExporter,
 ] as ComponentDefinition[];
 
