@@ -23,7 +23,14 @@ export function readKeyValue(decoder: ProtobufDecoder, attributes: Attributes, d
     else decoder.skipTag(tag);
   }
   decoder.leave(outer);
-  attributes[key] = value;
+  setAttribute(attributes, key, value);
+}
+
+/** Sets an attribute; a key named `__proto__` becomes an ordinary property, not the object's prototype. */
+export function setAttribute(attributes: Attributes, key: string, value: AnyValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  else attributes[key] = value;
 }
 
 /** Reads a length-delimited `AnyValue`; an empty one is null, an int64 beyond 2^53 a bigint. */

@@ -249,6 +249,35 @@ describe('decodeLogsRequest', () => {
     assert.equal(decoded.resourceLogs[0]?.scopeLogs[0]?.logRecords.length, records.length - 2);
   });
 
+  test('an attribute named __proto__ stays an attribute; repeated short strings decode correctly', () => {
+    const batch: LogsBatch = {
+      resourceLogs: [
+        {
+          resource: { attributes: {} },
+          scopeLogs: [
+            {
+              scope: { name: 's' },
+              logRecords: ['ab', 'ba', 'ab', 'abc', 'ab'].map((text, index) => {
+                const attributes = JSON.parse(`{"__proto__": {"polluted": ${index}}, "k": "${text}"}`);
+                return { observedTimeUnixNano: 1n, attributes, body: text };
+              }),
+            },
+          ],
+        },
+      ],
+    };
+    const decoded = decodeLogsRequest(encodeLogsRequest(batch)).batch;
+    const records = decoded.resourceLogs[0]?.scopeLogs[0]?.logRecords ?? [];
+    assert.deepEqual(
+      records.map((record) => record.body),
+      ['ab', 'ba', 'ab', 'abc', 'ab'],
+    );
+    assert.deepEqual(Object.keys(records[2]?.attributes ?? {}), ['__proto__', 'k']);
+    assert.equal(Object.getPrototypeOf(records[2]?.attributes), Object.prototype);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.ok(Buffer.from(encodeLogsRequest(decoded)).equals(encodeLogsRequest(batch)));
+  });
+
   test('refuses invalid UTF-8, AnyValues nested too deep, and truncations', () => {
     const writer = new ProtobufWriter();
     const resource = writer.beginMessage(1);

@@ -6,6 +6,7 @@
 // `OtlpDecodeError` naming its JSON path.
 
 import type { AnyValue, Attributes, InstrumentationScope, Resource } from '@wasmpipe/core';
+import { setAttribute } from './decode-common.ts';
 import { OtlpDecodeError } from './protobuf-decoder.ts';
 
 /** A JSON object as parsed. */
@@ -204,7 +205,7 @@ export function attributesAt(value: unknown, path: string, depth = 0): Attribute
     const keyValue = objectAt(item, itemPath);
     const key = field(keyValue, 'key') ?? '';
     if (typeof key !== 'string') wrongType(`${itemPath}.key`, 'a string', key);
-    attributes[key] = anyValueAt(field(keyValue, 'value'), `${itemPath}.value`, depth);
+    setAttribute(attributes, key, anyValueAt(field(keyValue, 'value'), `${itemPath}.value`, depth));
   });
   return attributes;
 }

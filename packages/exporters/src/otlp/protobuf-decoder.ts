@@ -10,6 +10,10 @@ const SHORT_STRING = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Slots of the short-string cache (a power of two); a slot holds the last string that hashed to it. */
+const STRING_CACHE_SLOTS = 4096;
+const shortStrings: (string | undefined)[] = new Array(STRING_CACHE_SLOTS);
+
 /** Input that is not a valid encoding of the expected message; a receiver answers it with 400. */
 export class OtlpDecodeError extends Error {
   constructor(message: string) {
@@ -151,12 +155,29 @@ export class ProtobufDecoder {
     const start = this.position;
     this.position = end;
     if (end - start <= SHORT_STRING) {
-      let text = '';
+      // Attribute keys and values repeat: a short ASCII string seen before is found by a hash of
+      // its bytes and checked byte by byte, instead of being built (and, as a key, interned) again.
+      let hash = 0x811c9dc5;
       for (let index = start; index < end; index++) {
         const byte = bytes[index] as number;
         if (byte >= 0x80) return this.#utf8(start, end);
-        text += String.fromCharCode(byte);
+        hash = Math.imul(hash ^ byte, 0x01000193);
       }
+      const slot = (hash >>> 0) & (STRING_CACHE_SLOTS - 1);
+      const cached = shortStrings[slot];
+      if (cached !== undefined && cached.length === end - start) {
+        let same = true;
+        for (let index = 0; index < cached.length; index++) {
+          if (cached.charCodeAt(index) !== bytes[start + index]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return cached;
+      }
+      let text = '';
+      for (let index = start; index < end; index++) text += String.fromCharCode(bytes[index] as number);
+      shortStrings[slot] = text;
       return text;
     }
     return this.#utf8(start, end);

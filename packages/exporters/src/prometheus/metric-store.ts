@@ -150,8 +150,9 @@ export class MetricStore {
 
   /** Remembers the resource's other attributes as the `target_info` of its job and instance. */
   #noteTarget(resource: Attributes, identity: Map<string, string>, now: number): void {
-    const others: Attributes = {};
-    for (const key in resource) if (!RESOURCE_IDENTITY.has(key)) others[key] = resource[key] as Attributes[string];
+    const others: Attributes = Object.fromEntries(
+      Object.entries(resource).filter(([key]) => !RESOURCE_IDENTITY.has(key)),
+    );
     if (Object.keys(others).length === 0) return;
     const labels = new Map<string, string>();
     addLabels(labels, others);
