@@ -106,10 +106,12 @@ class Writer {
       for (const item of value) this.value(item);
     } else if (typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).filter((key) => record[key] !== undefined);
+      let count = 0;
+      for (const key in record) if (record[key] !== undefined) count++;
       this.#byte(OBJECT);
-      this.#varint(keys.length);
-      for (const key of keys) {
+      this.#varint(count);
+      for (const key in record) {
+        if (record[key] === undefined) continue;
         const index = this.#keys.get(key);
         if (index === undefined) {
           this.#keys.set(key, this.#keys.size + 1);
