@@ -35,6 +35,11 @@ export interface FileSystem {
   size(path: string): Promise<number | undefined>;
   /** Opens a file: `append` creates it if needed, `read` requires it. */
   open(path: string, mode: 'append' | 'read'): Promise<FileHandle>;
+  /**
+   * Takes a lock file for this process. A lock left by a process that no longer runs (or by
+   * this process) is taken over; one held by a running process is not, and its pid is returned.
+   */
+  lock(path: string): Promise<{ release(): Promise<void> } | { heldBy: number }>;
 }
 
 /** The `node:fs/promises` adapter; used on Node, Deno and Bun. */
@@ -80,5 +85,35 @@ export function createNodeFileSystem(): FileSystem {
         close: () => handle.close(),
       };
     },
+    async lock(path) {
+      const { pid } = nodeProcess();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const handle = await (await fs()).open(path, 'wx');
+          await handle.writeFile(`${pid}\n`);
+          await handle.close();
+          return { release: async () => (await fs()).rm(path, { force: true }) };
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'EEXIST') throw error;
+        }
+        const holder = Number((await (await fs()).readFile(path, 'utf8').catch(() => '')).trim());
+        if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) return { heldBy: holder };
+        await (await fs()).rm(path, { force: true });
+      }
+      throw new Error(`Could not take the lock ${path}: other processes keep taking it.`);
+    },
   };
+}
+
+type ProcessLike = { pid: number; kill(pid: number, signal: number): void };
+const nodeProcess = (): ProcessLike => (globalThis as unknown as { process: ProcessLike }).process;
+
+/** True when a process with this pid runs (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    nodeProcess().kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,26 @@ describe('FileStorage', () => {
     assert.ok((await readdir(directory)).includes('segment-00000000000000000000.wpq.corrupt'));
     assert.match(second.lines.join('\n'), /not a queue segment/);
     await second.storage.close();
+  });
+
+  it('refuses a directory locked by a running process, and takes over a lock left by a dead one', async () => {
+    const directory = await newDirectory();
+    await files.mkdir(directory);
+    const holder = spawn('node', ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => holder.once('spawn', resolve));
+      await writeFile(join(directory, 'lock'), `${holder.pid}\n`);
+      const blocked = open(directory);
+      await assert.rejects(blocked.queue.open(), /is in use by process \d+; each process needs its own directory/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const taken = open(directory);
+    await taken.queue.push('metrics', makeBatch(['after'], 1));
+    assert.equal((await readFile(join(directory, 'lock'), 'utf8')).trim(), String(process.pid));
+    await taken.storage.close();
+    assert.ok(!(await readdir(directory)).includes('lock'), 'a clean close releases the lock');
   });
 
   it('a failed write leaves no partial record: block retries, drop_newest counts it as failed', async () => {

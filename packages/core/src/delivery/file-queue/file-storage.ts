@@ -50,6 +50,7 @@ export interface FileStorageOptions {
 
 const SEGMENT_NAME = /^segment-(\d{20})\.wpq$/;
 const ACKS = 'acks.wpq';
+const LOCK = 'lock';
 
 /**
  * A queue storage in files that survives a crash (`kill -9`) and a restart: batches go to
@@ -69,6 +70,7 @@ export class FileStorage implements QueueStorage {
   #acks: FileHandle | undefined;
   #acksSize = 0;
   #opened = false;
+  #lock: { release(): Promise<void> } | undefined;
   /** Serialises every write, so records and ack entries land whole and in order. */
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -80,6 +82,13 @@ export class FileStorage implements QueueStorage {
   async open(): Promise<QueueEntry[]> {
     const { directory, logger } = this.#options;
     await this.#files.mkdir(directory);
+    const lock = await this.#files.lock(`${directory}/${LOCK}`);
+    if ('heldBy' in lock) {
+      throw new Error(
+        `The sending queue directory ${directory} is in use by process ${lock.heldBy}; each process needs its own directory.`,
+      );
+    }
+    this.#lock = lock;
     const names = await this.#files.readDir(directory);
     const numbers = names
       .map((name) => SEGMENT_NAME.exec(name)?.[1])
@@ -205,6 +214,8 @@ export class FileStorage implements QueueStorage {
       await this.#rewriteAcks();
       await this.#acks?.close();
       this.#acks = undefined;
+      await this.#lock?.release();
+      this.#lock = undefined;
     });
   }
 
