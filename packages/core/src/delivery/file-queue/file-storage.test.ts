@@ -174,6 +174,21 @@ describe('FileStorage', () => {
     await second.storage.close();
   });
 
+  it('with sizer: bytes, counts the exact stored size and refuses what does not fit', async () => {
+    const directory = await newDirectory();
+    const storage = new FileStorage({ files, directory, logger: createLogger({ write: () => {} }), fsync: false });
+    const queue = new SendingQueue({ capacity: 1000, sizer: 'bytes', onFull: 'drop_newest', storage });
+    assert.equal(await queue.push('metrics', makeBatch(['a'], 2)), 'accepted');
+    const one = queue.size;
+    const segment = (await readdir(directory)).find((name) => name.startsWith('segment-')) as string;
+    assert.equal((await readFile(join(directory, segment))).length, 8 + 12 + one, 'header + frame + body');
+    let accepted = 1;
+    while ((await queue.push('metrics', makeBatch(['a'], 2))) === 'accepted') accepted++;
+    assert.equal(accepted, Math.floor(1000 / one));
+    assert.equal(queue.size, accepted * one);
+    await storage.close();
+  });
+
   it('refuses a directory locked by a running process, and takes over a lock left by a dead one', async () => {
     const directory = await newDirectory();
     await files.mkdir(directory);
