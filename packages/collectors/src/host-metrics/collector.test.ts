@@ -33,10 +33,12 @@ describe('host_metrics collector on this machine', () => {
     const [first, second] = batches as [MetricsBatch, MetricsBatch];
 
     const resourceMetrics = first.resourceMetrics[0]!;
-    assert.deepEqual(resourceMetrics.resource.attributes, {
-      'host.name': readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(),
-      'os.type': 'linux',
-    });
+    const attributes = resourceMetrics.resource.attributes;
+    assert.equal(attributes['host.name'], readFileSync('/proc/sys/kernel/hostname', 'utf8').trim());
+    assert.equal(attributes['host.id'], readFileSync('/etc/machine-id', 'utf8').trim());
+    assert.equal(attributes['os.type'], 'linux');
+    assert.equal(attributes['host.arch'], process.arch === 'x64' ? 'amd64' : process.arch);
+    assert.match(String(attributes['os.description']), /\(Linux \d+\.\d+/);
     assert.deepEqual(resourceMetrics.scopeMetrics[0]?.scope, {
       name: HOST_METRICS_SCOPE_NAME,
       version: PACKAGE_VERSION,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getPlatform, type Problem } from '@wasmpipe/core';
 import { hostMetricsCollector } from './factory.ts';
+import { SCRAPER_NAMES } from './scrapers/index.ts';
 
 const PATH = 'collectors.host_metrics';
 
@@ -37,6 +38,9 @@ describe('host_metrics config', () => {
           used_calculation: 'total_minus_available',
         },
       },
+      naming: 'otel_contrib',
+      resource_detection: { detectors: ['system'] },
+      cgroup_limits: 'auto',
     });
   });
 
@@ -63,7 +67,7 @@ describe('host_metrics config', () => {
     [
       'a misspelt scraper',
       { scrapers: { cpus: {} } },
-      [{ path: `${PATH}.scrapers.cpus`, message: 'unknown option; known options: cpu, memory' }],
+      [{ path: `${PATH}.scrapers.cpus`, message: `unknown option; known options: ${SCRAPER_NAMES.join(', ')}` }],
     ],
     [
       'a misspelt metric',
@@ -108,7 +112,7 @@ describe('host_metrics config', () => {
       configDirectory: '.',
     });
     assert.deepEqual(problems, [
-      { path: `${PATH}.scrapers`, message: 'must name at least one scraper (cpu, memory)' },
+      { path: `${PATH}.scrapers`, message: `must name at least one scraper (${SCRAPER_NAMES.join(', ')})` },
       {
         path: `${PATH}.root_path`,
         message: 'expected a directory holding proc/stat, but /nonexistent-root/proc/stat is not a file',
