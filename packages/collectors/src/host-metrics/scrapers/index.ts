@@ -2,6 +2,8 @@ import { type Infer, s } from '@wasmpipe/core';
 import type { Scraper, ScraperEnvironment } from '../scraper.ts';
 import { cpuScraperConfig } from './cpu/metadata.ts';
 import { createCpuScraper } from './cpu/scraper.ts';
+import { diskScraperConfig } from './disk/metadata.ts';
+import { createDiskScraper } from './disk/scraper.ts';
 import { loadScraperConfig } from './load/metadata.ts';
 import { createLoadScraper } from './load/scraper.ts';
 import { memoryScraperConfig } from './memory/metadata.ts';
@@ -19,6 +21,7 @@ export const scrapersConfig = s.object({
   cpu: cpuScraperConfig.optional(),
   memory: memoryScraperConfig.optional(),
   load: loadScraperConfig.optional(),
+  disk: diskScraperConfig.optional(),
   paging: pagingScraperConfig.optional(),
   system: systemScraperConfig.optional(),
 });
@@ -41,6 +44,7 @@ const SCRAPER_FACTORIES: ScraperFactories = {
   cpu: createCpuScraper,
   memory: createMemoryScraper,
   load: createLoadScraper,
+  disk: createDiskScraper,
   paging: createPagingScraper,
   system: createSystemScraper,
 };
