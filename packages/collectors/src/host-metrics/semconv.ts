@@ -73,8 +73,19 @@ const RULES: Readonly<Record<string, MetricRule>> = {
       protocol: { key: 'network.transport' },
       state: {
         key: 'network.connection.state',
-        convert: (value) =>
-          typeof value === 'string' ? value.toLowerCase().replace(/^syn_recv$/, 'syn_received') : value,
+        values: {
+          ESTABLISHED: 'established',
+          SYN_SENT: 'syn_sent',
+          SYN_RECV: 'syn_received',
+          FIN_WAIT1: 'fin_wait_1',
+          FIN_WAIT2: 'fin_wait_2',
+          TIME_WAIT: 'time_wait',
+          CLOSE: 'closed',
+          CLOSE_WAIT: 'close_wait',
+          LAST_ACK: 'last_ack',
+          LISTEN: 'listen',
+          CLOSING: 'closing',
+        },
       },
     },
   },

@@ -8,6 +8,8 @@ import { loadScraperConfig } from './load/metadata.ts';
 import { createLoadScraper } from './load/scraper.ts';
 import { memoryScraperConfig } from './memory/metadata.ts';
 import { createMemoryScraper } from './memory/scraper.ts';
+import { networkScraperConfig } from './network/metadata.ts';
+import { createNetworkScraper } from './network/scraper.ts';
 import { pagingScraperConfig } from './paging/metadata.ts';
 import { createPagingScraper } from './paging/scraper.ts';
 import { PORTABLE_SCRAPERS } from './portable.ts';
@@ -22,6 +24,7 @@ export const scrapersConfig = s.object({
   memory: memoryScraperConfig.optional(),
   load: loadScraperConfig.optional(),
   disk: diskScraperConfig.optional(),
+  network: networkScraperConfig.optional(),
   paging: pagingScraperConfig.optional(),
   system: systemScraperConfig.optional(),
 });
@@ -45,6 +48,7 @@ const SCRAPER_FACTORIES: ScraperFactories = {
   memory: createMemoryScraper,
   load: createLoadScraper,
   disk: createDiskScraper,
+  network: createNetworkScraper,
   paging: createPagingScraper,
   system: createSystemScraper,
 };
