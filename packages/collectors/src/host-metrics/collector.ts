@@ -47,6 +47,8 @@ export class HostMetricsCollector implements Collector {
   #resource: Attributes | undefined;
   /** What is failing now (scraper names, `resource`, `consumer`): each is logged once per change. */
   readonly #health = new Map<string, StateChangeLog>();
+  /** Parts of scrapes that were left out and already logged (a mount, a process). */
+  readonly #skippedOnce = new Set<string>();
 
   constructor(config: HostMetricsConfig, context: CreateContext, next: Consumer) {
     if (!next.consumeMetrics) throw new Error(`The collector "${context.id}" needs a consumer of metrics.`);
@@ -61,6 +63,11 @@ export class HostMetricsCollector implements Collector {
       readProcFile: async (relativePath) => this.#files.readText(`/proc/${relativePath}`),
       bootTimeUnixNano: () => this.#bootTimeUnixNano(),
       cgroupDirectory: useCgroup ? findOwnCgroup(this.#files) : undefined,
+      skipped: (key, message, error) => {
+        if (this.#skippedOnce.has(key)) return;
+        this.#skippedOnce.add(key);
+        this.#logger.warn(message, { error: errorMessage(error) });
+      },
     };
   }
 

@@ -60,11 +60,18 @@ export function metricsOption<const D extends Record<string, MetricDescriptor>>(
 export class MetricRecorder {
   readonly #enabled: Readonly<Record<string, { enabled: boolean }>>;
   readonly #timeUnixNano: bigint;
+  readonly #startTimeUnixNano: bigint | undefined;
   readonly #points = new Map<MetricDescriptor, NumberDataPoint[]>();
 
-  constructor(enabled: Readonly<Record<string, { enabled: boolean }>>, timeUnixNano: bigint) {
+  /** `startTimeUnixNano` is the start of every cumulative sum recorded without its own. */
+  constructor(
+    enabled: Readonly<Record<string, { enabled: boolean }>>,
+    timeUnixNano: bigint,
+    startTimeUnixNano?: bigint,
+  ) {
     this.#enabled = enabled;
     this.#timeUnixNano = timeUnixNano;
+    this.#startTimeUnixNano = startTimeUnixNano;
   }
 
   /** True when the metric is switched on. */
@@ -73,14 +80,22 @@ export class MetricRecorder {
   }
 
   /** Records one point if the metric is on; `startTimeUnixNano` is ignored for gauges. */
-  record(descriptor: MetricDescriptor, value: number, attributes: Attributes, startTimeUnixNano = 0n): void {
+  record(
+    descriptor: MetricDescriptor,
+    value: number,
+    attributes: Attributes,
+    startTimeUnixNano = this.#startTimeUnixNano,
+  ): void {
     if (!this.enabled(descriptor)) return;
+    if (startTimeUnixNano === undefined && descriptor.type === 'cumulative_sum') {
+      throw new Error(`No start time for the cumulative sum ${descriptor.name}.`);
+    }
     let points = this.#points.get(descriptor);
     if (!points) {
       points = [];
       this.#points.set(descriptor, points);
     }
-    points.push(dataPoint(descriptor, value, attributes, this.#timeUnixNano, startTimeUnixNano));
+    points.push(dataPoint(descriptor, value, attributes, this.#timeUnixNano, startTimeUnixNano ?? 0n));
   }
 
   /** The recorded metrics. */

@@ -14,6 +14,11 @@ export interface ScraperEnvironment {
    * and there is one: the cpu and memory scrapers report against its limits when it has any.
    */
   readonly cgroupDirectory?: string | undefined;
+  /**
+   * Says that one part of a scrape was left out (a mount whose statfs failed, a process that
+   * could not be read) while the rest succeeded. The collector logs each `key` once.
+   */
+  skipped?(key: string, message: string, error: unknown): void;
 }
 
 /** Metrics that belong to their own resource (one process), merged over the host's resource. */

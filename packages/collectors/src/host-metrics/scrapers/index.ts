@@ -4,6 +4,8 @@ import { cpuScraperConfig } from './cpu/metadata.ts';
 import { createCpuScraper } from './cpu/scraper.ts';
 import { diskScraperConfig } from './disk/metadata.ts';
 import { createDiskScraper } from './disk/scraper.ts';
+import { filesystemScraperConfig } from './filesystem/metadata.ts';
+import { createFilesystemScraper } from './filesystem/scraper.ts';
 import { loadScraperConfig } from './load/metadata.ts';
 import { createLoadScraper } from './load/scraper.ts';
 import { memoryScraperConfig } from './memory/metadata.ts';
@@ -24,6 +26,7 @@ export const scrapersConfig = s.object({
   memory: memoryScraperConfig.optional(),
   load: loadScraperConfig.optional(),
   disk: diskScraperConfig.optional(),
+  filesystem: filesystemScraperConfig.optional(),
   network: networkScraperConfig.optional(),
   paging: pagingScraperConfig.optional(),
   system: systemScraperConfig.optional(),
@@ -48,6 +51,7 @@ const SCRAPER_FACTORIES: ScraperFactories = {
   memory: createMemoryScraper,
   load: createLoadScraper,
   disk: createDiskScraper,
+  filesystem: createFilesystemScraper,
   network: createNetworkScraper,
   paging: createPagingScraper,
   system: createSystemScraper,

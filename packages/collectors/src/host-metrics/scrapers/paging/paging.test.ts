@@ -62,6 +62,7 @@ describe('paging scraper', () => {
     assert.equal(pointValue(usage, { device: '/dev/nvme0n1p3', state: 'used' }), 1048576 * 1024);
     assert.equal(pointValue(usage, { device: '/dev/nvme0n1p3', state: 'free' }), (8388604 - 1048576) * 1024);
     assert.equal(pointValue(usage, { device: '/var/swap file', state: 'free' }), 2097148 * 1024);
+    assert.equal(pointOf(usage, { device: '/var/swap file', state: 'free' }).startTimeUnixNano, BOOT);
     const operations = metricNamed(metrics, 'system.paging.operations');
     assert.equal(pointValue(operations, { direction: 'page_in', type: 'major' }), 12);
     assert.equal(pointValue(operations, { direction: 'page_out', type: 'major' }), 34);

@@ -12,7 +12,8 @@ export type PagingScraperConfig = Infer<typeof pagingScraperConfig>;
 export function createPagingScraper(config: PagingScraperConfig, environment: ScraperEnvironment): Scraper {
   return {
     async scrape(timeUnixNano: bigint): Promise<Metric[]> {
-      const recorder = new MetricRecorder(config.metrics, timeUnixNano);
+      const boot = await environment.bootTimeUnixNano();
+      const recorder = new MetricRecorder(config.metrics, timeUnixNano, boot);
       const { files } = environment;
       if (recorder.enabled(PAGING_METRICS.usage) || recorder.enabled(PAGING_METRICS.utilization)) {
         for (const area of parseSwaps(files.readText('/proc/swaps'))) {
@@ -28,7 +29,6 @@ export function createPagingScraper(config: PagingScraperConfig, environment: Sc
       }
       if (recorder.enabled(PAGING_METRICS.operations) || recorder.enabled(PAGING_METRICS.faults)) {
         const vmstat = parseVmstat(files.readText('/proc/vmstat'));
-        const boot = await environment.bootTimeUnixNano();
         const counter = (name: string) => {
           const value = vmstat[name];
           if (value === undefined) throw new Error(`No ${name} in /proc/vmstat.`);
