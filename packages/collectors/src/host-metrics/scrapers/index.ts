@@ -15,6 +15,10 @@ import { createNetworkScraper } from './network/scraper.ts';
 import { pagingScraperConfig } from './paging/metadata.ts';
 import { createPagingScraper } from './paging/scraper.ts';
 import { PORTABLE_SCRAPERS } from './portable.ts';
+import { processScraperConfig } from './process/metadata.ts';
+import { createProcessScraper } from './process/scraper.ts';
+import { processesScraperConfig } from './processes/metadata.ts';
+import { createProcessesScraper } from './processes/scraper.ts';
 import { systemScraperConfig } from './system/metadata.ts';
 import { createSystemScraper } from './system/scraper.ts';
 
@@ -29,6 +33,8 @@ export const scrapersConfig = s.object({
   filesystem: filesystemScraperConfig.optional(),
   network: networkScraperConfig.optional(),
   paging: pagingScraperConfig.optional(),
+  processes: processesScraperConfig.optional(),
+  process: processScraperConfig.optional(),
   system: systemScraperConfig.optional(),
 });
 
@@ -54,6 +60,8 @@ const SCRAPER_FACTORIES: ScraperFactories = {
   filesystem: createFilesystemScraper,
   network: createNetworkScraper,
   paging: createPagingScraper,
+  processes: createProcessesScraper,
+  process: createProcessScraper,
   system: createSystemScraper,
 };
 

@@ -2,7 +2,7 @@ import { s } from '@wasmpipe/core';
 import { filterOption } from '../../filter.ts';
 import { type MetricDescriptor, metricsOption } from '../../metric-builders.ts';
 
-const counter = (name: string, description: string, unit: string, isInteger: boolean) =>
+const counter = <const N extends string>(name: N, description: string, unit: string, isInteger: boolean) =>
   ({
     name,
     description,

@@ -1,9 +1,9 @@
 import { s } from '@wasmpipe/core';
 import { type MetricDescriptor, metricsOption } from '../../metric-builders.ts';
 
-const loadAverage = (window: string, minutes: string) =>
+const loadAverage = <const W extends string>(window: W, minutes: string) =>
   ({
-    name: `system.cpu.load_average.${window}`,
+    name: `system.cpu.load_average.${window}` as `system.cpu.load_average.${W}`,
     description: `Average CPU load over ${minutes}.`,
     unit: '{thread}',
     type: 'gauge',

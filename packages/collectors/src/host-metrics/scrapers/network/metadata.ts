@@ -2,7 +2,7 @@ import { s } from '@wasmpipe/core';
 import { filterOption } from '../../filter.ts';
 import { type MetricDescriptor, metricsOption } from '../../metric-builders.ts';
 
-const counter = (name: string, description: string, unit: string) =>
+const counter = <const N extends string>(name: N, description: string, unit: string) =>
   ({
     name,
     description,
@@ -13,7 +13,7 @@ const counter = (name: string, description: string, unit: string) =>
     enabledByDefault: true,
   }) as const;
 
-const level = (name: string, description: string, unit: string, enabledByDefault: boolean) =>
+const level = <const N extends string>(name: N, description: string, unit: string, enabledByDefault: boolean) =>
   ({
     name,
     description,
