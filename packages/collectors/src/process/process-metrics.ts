@@ -130,9 +130,9 @@ export class ProcessMetrics {
       const recorder = new MetricRecorder(this.#metrics, timeUnixNano, start);
       const ticks: [number, number, number] = [stat.userTicks, stat.systemTicks, stat.blockIoTicks];
       const states = ['user', 'system', 'wait'] as const;
-      states.forEach((state, index) =>
-        recorder.record(PROCESS_METRICS.cpuTime, (ticks[index] as number) / USER_HZ, { state }),
-      );
+      for (const [index, state] of states.entries()) {
+        recorder.record(PROCESS_METRICS.cpuTime, (ticks[index] as number) / USER_HZ, { state });
+      }
       const key = `${snapshot.pid}:${stat.startTicks}`;
       const before = previous.get(key);
       this.#previous.set(key, { time: timeUnixNano, ticks });
