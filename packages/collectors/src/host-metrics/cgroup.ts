@@ -72,3 +72,67 @@ export function readCpuLimit(files: HostFiles, directory: string): number | unde
     return undefined;
   }
 }
+
+/** Memory of a cgroup with a limit, with the states Agent v2 reported for a container. */
+export interface CgroupMemory {
+  /** `memory.max`, or the host's MemTotal when that is smaller. */
+  limit: number;
+  /** `memory.current` minus the page cache (`file` of memory.stat). */
+  used: number;
+  /** The page cache charged to the cgroup (`file`). */
+  cached: number;
+  /** `limit - memory.current`, never below 0: used + cached + free = limit. */
+  free: number;
+}
+
+/** Computes the memory states of a cgroup from `memory.max`, `memory.current` and `memory.stat`. */
+export function cgroupMemory(
+  memoryMax: number,
+  current: number,
+  stat: Record<string, number>,
+  hostTotal: number,
+): CgroupMemory {
+  const limit = Math.min(memoryMax, hostTotal);
+  const cached = Math.min(stat['file'] ?? 0, current);
+  return { limit, used: current - cached, cached, free: Math.max(0, limit - current) };
+}
+
+/** Reads the memory of a cgroup that has a memory limit; undefined when it has none. */
+export function readCgroupMemory(files: HostFiles, directory: string, hostTotal: number): CgroupMemory | undefined {
+  const memoryMax = readMemoryLimit(files, directory);
+  if (memoryMax === undefined) return undefined;
+  const current = Number(files.readText(`${directory}/memory.current`).trim());
+  const stat = parseFlatKeyed(files.readText(`${directory}/memory.stat`), 'memory.stat');
+  return cgroupMemory(memoryMax, current, stat, hostTotal);
+}
+
+/** CPU time of a cgroup from `cpu.stat`, in seconds. */
+export interface CgroupCpuTimes {
+  user: number;
+  system: number;
+}
+
+/** Reads `cpu.stat` of a cgroup: `user_usec` and `system_usec` as seconds. */
+export function readCgroupCpuTimes(files: HostFiles, directory: string): CgroupCpuTimes {
+  const stat = parseFlatKeyed(files.readText(`${directory}/cpu.stat`), 'cpu.stat');
+  const user = stat['user_usec'];
+  const system = stat['system_usec'];
+  if (user === undefined || system === undefined)
+    throw new Error(`No user_usec or system_usec in ${directory}/cpu.stat.`);
+  return { user: user / 1e6, system: system / 1e6 };
+}
+
+/**
+ * The fraction of a CPU limit a cgroup used between two readings `elapsedSeconds` apart: 1 means
+ * it used all `limitCpus` CPUs the whole time (Agent v2 reported this as a percentage).
+ */
+export function cgroupCpuUtilization(
+  before: CgroupCpuTimes,
+  after: CgroupCpuTimes,
+  elapsedSeconds: number,
+  limitCpus: number,
+): CgroupCpuTimes {
+  const capacity = elapsedSeconds * limitCpus;
+  if (capacity <= 0) return { user: 0, system: 0 };
+  return { user: (after.user - before.user) / capacity, system: (after.system - before.system) / capacity };
+}

@@ -26,6 +26,7 @@ describe('host_metrics config', () => {
             'system.cpu.time': { enabled: true },
             'system.cpu.utilization': { enabled: false },
             'system.cpu.logical.count': { enabled: false },
+            'system.cpu.limit': { enabled: true },
           },
         },
         memory: {
@@ -75,7 +76,8 @@ describe('host_metrics config', () => {
       [
         {
           path: `${PATH}.scrapers.cpu.metrics.system.cpu.usage`,
-          message: 'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count',
+          message:
+            'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count, system.cpu.limit',
         },
       ],
     ],
