@@ -12,4 +12,16 @@ export type { MemoryUsage, UsedCalculation } from './host-metrics/scrapers/memor
 export { computeMemoryUsage } from './host-metrics/scrapers/memory/memory-usage.ts';
 export type { Meminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
 export { parseMeminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export type {
+  DiscoveredAccessLog,
+  DiscoveredEndpoint,
+  DiscoveredErrorLog,
+  DiscoveredLogFormat,
+  DiscoverOptions,
+  NginxDiscovery,
+} from './nginx-discovery/discover.ts';
+export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from './nginx-discovery/discover.ts';
+export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
+export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
+export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
 export { PACKAGE_VERSION } from './version.ts';
