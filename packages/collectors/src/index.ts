@@ -12,6 +12,11 @@ export type { MemoryUsage, UsedCalculation } from './host-metrics/scrapers/memor
 export { computeMemoryUsage } from './host-metrics/scrapers/memory/memory-usage.ts';
 export type { Meminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
 export { parseMeminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export { NGINX_SCOPE_NAME } from './nginx/collector.ts';
+export type { NginxConfig } from './nginx/config.ts';
+export { nginxCollector } from './nginx/factory.ts';
+export type { StubStatus } from './nginx/parse-stub-status.ts';
+export { parseStubStatus, StubStatusParseError } from './nginx/parse-stub-status.ts';
 export type {
   DiscoveredAccessLog,
   DiscoveredEndpoint,
@@ -24,4 +29,5 @@ export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from '.
 export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
 export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
 export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
+export { nginxInstanceId } from './nginx-shared/instance.ts';
 export { PACKAGE_VERSION } from './version.ts';

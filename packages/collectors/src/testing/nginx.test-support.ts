@@ -51,6 +51,8 @@ export interface NginxOptions {
   serverSnippet?: string;
   /** Milliseconds to wait for nginx to listen; default 20 s (the machine may be loaded). */
   startTimeoutMillis?: number;
+  /** Listen on this port instead of a free one (to restart an nginx where a stopped one was). */
+  port?: number;
   /** Leave the temp dir in place after `stop()` (for debugging). */
   keepDirectory?: boolean;
 }
@@ -142,12 +144,12 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxInsta
   let lastError: unknown;
   // A free port found by binding port 0 may be taken by a colleague before nginx binds it: retry.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     try {
       return await launch(binary, directory, port, backend, deadPorts, options);
     } catch (error) {
       lastError = error;
-      if (!String(error).includes('Address already in use')) break;
+      if (options.port !== undefined || !String(error).includes('Address already in use')) break;
     }
   }
   await backend.close();
