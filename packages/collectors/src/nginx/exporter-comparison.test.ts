@@ -56,8 +56,14 @@ test('our stub_status values equal prometheus-nginx-exporter values for the same
       const theirs = pick(await exporter.scrape(), names);
       const after = await ours();
       // The exporter's scrape is one request after ours, and ours after is one more.
-      assert.deepEqual(theirs, { ...before, nginx_http_requests_total: before.nginx_http_requests_total + 1 });
-      assert.deepEqual(after, { ...before, nginx_http_requests_total: before.nginx_http_requests_total + 2 });
+      assert.deepEqual(theirs, {
+        ...before,
+        nginx_http_requests_total: (before.nginx_http_requests_total as number) + 1,
+      });
+      assert.deepEqual(after, {
+        ...before,
+        nginx_http_requests_total: (before.nginx_http_requests_total as number) + 2,
+      });
     }
     // Both saw the test traffic: 85 connections and requests beyond the warm-up.
     const final = pick(await exporter.scrape(), names);
