@@ -50,6 +50,25 @@ export class CumulativeSeries {
     return known.start;
   }
 
+  /**
+   * The increase of a counter since the previous scrape, for delta gauges such as
+   * `nginx.http.request.count`: undefined at the first scrape (nothing to compare with), the whole
+   * value for a series new since then (it started after the previous scrape), and after a reset
+   * the new value.
+   */
+  increase(name: string, attributes: Attributes, value: number): number | undefined {
+    const key = seriesKey(name, attributes);
+    const known = this.#series.get(key);
+    if (known === undefined) {
+      this.#series.set(key, { start: this.#previousScrape ?? this.#collectorStart, value, seen: this.#scrape });
+      return this.#previousScrape === undefined ? undefined : value;
+    }
+    const increase = value >= known.value ? value - known.value : value;
+    known.value = value;
+    known.seen = this.#scrape;
+    return increase;
+  }
+
   /** Ends a successful scrape taken at `timeUnixNano`: forgets series it did not report. */
   endScrape(timeUnixNano: bigint): void {
     for (const [key, series] of this.#series) if (series.seen !== this.#scrape) this.#series.delete(key);

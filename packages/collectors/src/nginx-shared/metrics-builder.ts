@@ -51,6 +51,12 @@ export class MetricsBuilder {
     entry.points.push(point);
   }
 
+  /** Adds the increase of a counter since the previous scrape as a point of a delta gauge (see CumulativeSeries.increase). */
+  addIncrease(descriptor: MetricDescriptor, total: number | undefined, attributes: Attributes = {}): void {
+    if (total === undefined || !Number.isFinite(total)) return;
+    this.add(descriptor, this.#series.increase(descriptor.name, attributes, total), attributes);
+  }
+
   /** The number of data points added so far. */
   get pointCount(): number {
     let count = 0;

@@ -41,7 +41,6 @@ export class NginxCollector implements Collector {
   readonly #health: ScrapeHealth;
   readonly #consumerHealth: StateChangeLog;
   #series: CumulativeSeries;
-  #previousRequests: number | undefined;
 
   constructor(config: NginxConfig, context: CreateContext, next: Consumer) {
     if (!next.consumeMetrics) throw new Error(`The collector "${context.id}" needs a consumer of metrics.`);
@@ -109,8 +108,7 @@ export class NginxCollector implements Collector {
     builder.add(NGINX_UP, status ? 1 : 0);
     if (status) {
       if (this.#config.naming === 'otel_contrib') addContribMetrics(builder, status);
-      else addAgentMetrics(builder, status, this.#previousRequests);
-      this.#previousRequests = status.requests;
+      else addAgentMetrics(builder, status);
       this.#series.endScrape(time);
     }
     const instanceId = target?.instanceId ?? this.#config.instance_id;

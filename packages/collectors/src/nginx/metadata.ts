@@ -79,14 +79,10 @@ export const CONTRIB_METRICS = {
 export const OUTCOME = 'nginx.connections.outcome';
 
 /**
- * Adds one stub_status reading under the NGINX Agent v3 names. `previousRequests` is the request
- * total of the previous successful scrape, for `nginx.http.request.count` (absent at the first).
+ * Adds one stub_status reading under the NGINX Agent v3 names; `nginx.http.request.count` is the
+ * increase since the previous scrape, so there is none at the first.
  */
-export function addAgentMetrics(
-  builder: MetricsBuilder,
-  status: StubStatus,
-  previousRequests: number | undefined,
-): void {
+export function addAgentMetrics(builder: MetricsBuilder, status: StubStatus): void {
   builder.add(AGENT_METRICS.connections, status.accepted, { [OUTCOME]: 'ACCEPTED' });
   builder.add(AGENT_METRICS.connections, status.handled, { [OUTCOME]: 'HANDLED' });
   builder.add(AGENT_METRICS.connectionCount, status.active, { [OUTCOME]: 'ACTIVE' });
@@ -94,8 +90,7 @@ export function addAgentMetrics(
   builder.add(AGENT_METRICS.connectionCount, status.writing, { [OUTCOME]: 'WRITING' });
   builder.add(AGENT_METRICS.connectionCount, status.waiting, { [OUTCOME]: 'WAITING' });
   builder.add(AGENT_METRICS.requests, status.requests);
-  if (previousRequests !== undefined)
-    builder.add(AGENT_METRICS.requestCount, increase(status.requests, previousRequests));
+  builder.addIncrease(AGENT_METRICS.requestCount, status.requests);
 }
 
 /** Adds one stub_status reading under the contrib nginx receiver's names. */
@@ -107,9 +102,4 @@ export function addContribMetrics(builder: MetricsBuilder, status: StubStatus): 
   builder.add(CONTRIB_METRICS.connectionsCurrent, status.reading, { state: 'reading' });
   builder.add(CONTRIB_METRICS.connectionsCurrent, status.writing, { state: 'writing' });
   builder.add(CONTRIB_METRICS.connectionsCurrent, status.waiting, { state: 'waiting' });
-}
-
-/** The increase of a counter between two readings; after a reset (it went down) the new value. */
-export function increase(current: number, previous: number): number {
-  return current >= previous ? current - previous : current;
 }
