@@ -30,6 +30,24 @@ export { parseVmstat } from './host-metrics/scrapers/paging/parse-vmstat.ts';
 export type { Uptime } from './host-metrics/scrapers/system/parse-uptime.ts';
 export { parseUptime } from './host-metrics/scrapers/system/parse-uptime.ts';
 export { toSemanticConventions } from './host-metrics/semconv.ts';
+export { NGINX_SCOPE_NAME } from './nginx/collector.ts';
+export type { NginxConfig } from './nginx/config.ts';
+export { nginxCollector } from './nginx/factory.ts';
+export type { StubStatus } from './nginx/parse-stub-status.ts';
+export { parseStubStatus, StubStatusParseError } from './nginx/parse-stub-status.ts';
+export type {
+  DiscoveredAccessLog,
+  DiscoveredEndpoint,
+  DiscoveredErrorLog,
+  DiscoveredLogFormat,
+  DiscoverOptions,
+  NginxDiscovery,
+} from './nginx-discovery/discover.ts';
+export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from './nginx-discovery/discover.ts';
+export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
+export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
+export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
+export { nginxInstanceId } from './nginx-shared/instance.ts';
 export { parseCmdline } from './process/procfs/parse-cmdline.ts';
 export type { PidIo } from './process/procfs/parse-pid-io.ts';
 export { parsePidIo } from './process/procfs/parse-pid-io.ts';
