@@ -1,4 +1,9 @@
-import { hostMetricsCollector, nginxCollector, resourceDetectionProcessor } from '@wasmpipe/collectors';
+import {
+  hostMetricsCollector,
+  nginxCollector,
+  processCollector,
+  resourceDetectionProcessor,
+} from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -7,6 +12,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
+  processCollector,
   batchProcessor,
   resourceDetectionProcessor,
   wasmProcessor,

@@ -48,6 +48,9 @@ export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discover
 export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
 export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
 export { nginxInstanceId } from './nginx-shared/instance.ts';
+export { PROCESS_SCOPE_NAME } from './process/collector.ts';
+export type { ProcessCollectorConfig } from './process/config.ts';
+export { processCollector } from './process/factory.ts';
 export { parseCmdline } from './process/procfs/parse-cmdline.ts';
 export type { PidIo } from './process/procfs/parse-pid-io.ts';
 export { parsePidIo } from './process/procfs/parse-pid-io.ts';
