@@ -82,7 +82,8 @@ describe('network scraper', () => {
       },
       BOOT,
     );
-    const metrics = await createNetworkScraper(configOf({}), environment).scrape(FIRST);
+    const withConnections = configOf({ metrics: { 'system.network.connections': { enabled: true } } });
+    const metrics = await createNetworkScraper(withConnections, environment).scrape(FIRST);
     assert.deepEqual(namesOf(metrics), [
       'system.network.packets',
       'system.network.dropped',
@@ -125,6 +126,7 @@ describe('network scraper', () => {
       include: { interfaces: ['^enp3s0f0(\\.\\d+)?$'], match_type: 'regexp' },
       exclude: { interfaces: ['enp3s0f0'] },
       metrics: {
+        'system.network.connections': { enabled: true },
         'system.network.conntrack.count': { enabled: true },
         'system.network.conntrack.max': { enabled: true },
       },
@@ -134,6 +136,13 @@ describe('network scraper', () => {
     assert.equal(pointValue(metricNamed(metrics, 'system.network.conntrack.count'), {}), 1234);
     assert.equal(pointValue(metricNamed(metrics, 'system.network.conntrack.max'), {}), 262144);
     assert.equal(pointValue(metricNamed(metrics, 'system.network.connections'), { state: 'LISTEN' }), 2);
+  });
+
+  it('reads no TCP table unless connections are enabled', async () => {
+    const { environment, reads } = fixtureEnvironment({ 'net/dev': readFixture('net-dev-vlans.txt') });
+    const metrics = await createNetworkScraper(configOf({}), environment).scrape(FIRST);
+    assert.ok(!namesOf(metrics).includes('system.network.connections'));
+    assert.deepEqual(reads, ['/proc/net/dev']);
   });
 
   it('moves the start time of an interface whose counters went back (re-created)', async () => {
