@@ -147,6 +147,26 @@ describe('host_metrics collector on this machine', () => {
     assert.equal(pointValue(metricNamed(metrics, 'system.cpu.logical.count'), {}), byCpu.size);
   });
 
+  it('puts each selected process in its own resource, over the host resource', async () => {
+    const { batches } = await startCollector({
+      collection_interval: '1h',
+      scrapers: { load: {}, process: { include: { names: [readFileSync('/proc/self/comm', 'utf8').trim()] } } },
+    });
+    await waitFor(() => batches.length >= 1);
+    const [host, ...processes] = batches[0]!.resourceMetrics;
+    assert.deepEqual(
+      host!.scopeMetrics[0]!.metrics.map((metric) => metric.name),
+      ['system.cpu.load_average.1m', 'system.cpu.load_average.5m', 'system.cpu.load_average.15m'],
+    );
+    const self = processes.find((resource) => resource.resource.attributes['process.pid'] === process.pid);
+    assert.ok(self, 'this test process was not reported');
+    assert.equal(self.resource.attributes['host.name'], host!.resource.attributes['host.name']);
+    assert.deepEqual(
+      self.scopeMetrics[0]!.metrics.map((metric) => metric.name),
+      ['process.cpu.time', 'process.memory.usage', 'process.memory.virtual', 'process.disk.io'],
+    );
+  });
+
   it('stops on shutdown, after the scrape under way has been pushed', async () => {
     let releasePush: () => void = () => {};
     let pushing = false;

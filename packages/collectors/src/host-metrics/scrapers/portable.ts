@@ -10,6 +10,11 @@ import { LOAD_METRICS } from './load/metadata.ts';
 import { MEMORY_METRICS } from './memory/metadata.ts';
 import { SYSTEM_METRICS } from './system/metadata.ts';
 
+/** When the machine booted, from `os.uptime()`: the start time of the cumulative sums. */
+function bootTimeUnixNano(): bigint {
+  return BigInt(Date.now() - Math.round(uptime() * 1000)) * 1_000_000n;
+}
+
 type CpuTimes = Record<'user' | 'nice' | 'system' | 'idle' | 'interrupt', number>;
 
 /** The seconds each CPU spent per state, from `os.cpus()` (milliseconds there). */
@@ -25,7 +30,7 @@ export function portableCpuTimes(): CpuTimes[] {
 
 const createPortableCpu: ScraperFactory<'cpu'> = (config) => {
   let previous: CpuTimes[] | undefined;
-  const startedAt = BigInt(Date.now() - Math.round(uptime() * 1000)) * 1_000_000n;
+  const startedAt = bootTimeUnixNano();
   return {
     async scrape(timeUnixNano: bigint): Promise<Metric[]> {
       const recorder = new MetricRecorder(config.metrics, timeUnixNano);
@@ -54,22 +59,25 @@ const createPortableCpu: ScraperFactory<'cpu'> = (config) => {
   };
 };
 
-const createPortableMemory: ScraperFactory<'memory'> = (config) => ({
-  async scrape(timeUnixNano: bigint): Promise<Metric[]> {
-    const recorder = new MetricRecorder(config.metrics, timeUnixNano);
-    const total = totalmem();
-    const free = freemem();
-    for (const [state, bytes] of [
-      ['used', total - free],
-      ['free', free],
-    ] as const) {
-      recorder.record(MEMORY_METRICS.usage, bytes, { state });
-      recorder.record(MEMORY_METRICS.utilization, bytes / total, { state });
-    }
-    recorder.record(MEMORY_METRICS.limit, total, {});
-    return recorder.metrics();
-  },
-});
+const createPortableMemory: ScraperFactory<'memory'> = (config) => {
+  const startedAt = bootTimeUnixNano();
+  return {
+    async scrape(timeUnixNano: bigint): Promise<Metric[]> {
+      const recorder = new MetricRecorder(config.metrics, timeUnixNano, startedAt);
+      const total = totalmem();
+      const free = freemem();
+      for (const [state, bytes] of [
+        ['used', total - free],
+        ['free', free],
+      ] as const) {
+        recorder.record(MEMORY_METRICS.usage, bytes, { state });
+        recorder.record(MEMORY_METRICS.utilization, bytes / total, { state });
+      }
+      recorder.record(MEMORY_METRICS.limit, total, {});
+      return recorder.metrics();
+    },
+  };
+};
 
 const createPortableLoad: ScraperFactory<'load'> = (config) => ({
   async scrape(timeUnixNano: bigint): Promise<Metric[]> {
