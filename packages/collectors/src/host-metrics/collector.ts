@@ -1,3 +1,4 @@
+import { arch } from 'node:os';
 import {
   type Attributes,
   type Collector,
@@ -212,6 +213,7 @@ export class HostMetricsCollector implements Collector {
     const attributes = detectResource(this.#config.resource_detection.detectors, {
       files: this.#files,
       env: (name) => this.#platform.env(name),
+      machine: arch,
     });
     if (this.#config.resource_detection.detectors.includes('system') && attributes['host.name'] === undefined) {
       this.#failed('resource', 'Reading the host name failed; batches go without host.name.', 'no readable hostname');

@@ -1,3 +1,4 @@
+import { arch } from 'node:os';
 import { type Attributes, defineProcessor, type LogsBatch, type MetricsBatch, type Processor, s } from '@wasmpipe/core';
 import { createHostFiles } from '../host-metrics/host-files.ts';
 import { DETECTORS, detectResource } from './detect.ts';
@@ -33,6 +34,7 @@ export const resourceDetectionProcessor = defineProcessor({
       detected ??= detectResource(config.detectors, {
         files: createHostFiles(config.root_path),
         env: (name) => context.platform.env(name),
+        machine: arch,
       });
       return detected;
     };
