@@ -26,6 +26,8 @@ describe('host_metrics config', () => {
             'system.cpu.time': { enabled: true },
             'system.cpu.utilization': { enabled: false },
             'system.cpu.logical.count': { enabled: false },
+            'system.cpu.physical.count': { enabled: false },
+            'system.cpu.frequency': { enabled: false },
             'system.cpu.limit': { enabled: true },
           },
         },
@@ -77,7 +79,7 @@ describe('host_metrics config', () => {
         {
           path: `${PATH}.scrapers.cpu.metrics.system.cpu.usage`,
           message:
-            'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count, system.cpu.limit',
+            'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count, system.cpu.physical.count, system.cpu.frequency, system.cpu.limit',
         },
       ],
     ],

@@ -5,6 +5,7 @@ import type { Scraper, ScraperEnvironment } from '../../scraper.ts';
 import { StartTimes } from '../../start-times.ts';
 import { CPU_STATES, type CpuStateValues, secondsByState, utilizationByState } from './cpu-states.ts';
 import { CPU_METRICS, type cpuScraperConfig } from './metadata.ts';
+import { countPhysicalCores, parseCpuinfo } from './parse-cpuinfo.ts';
 import { type CpuTicks, parseProcStat } from './parse-proc-stat.ts';
 
 /** The checked config of the cpu scraper. */
@@ -80,7 +81,23 @@ class CpuScraper implements Scraper {
       const descriptor = CPU_METRICS.logicalCount;
       metrics.push(buildMetric(descriptor, [dataPoint(descriptor, stat.cpus.length, {}, timeUnixNano, bootTime)]));
     }
+    metrics.push(...this.#cpuinfoMetrics(timeUnixNano, bootTime));
     return metrics;
+  }
+
+  /** Physical cores and frequencies, from `/proc/cpuinfo`, read only when one of them is on. */
+  #cpuinfoMetrics(timeUnixNano: bigint, bootTime: bigint): Metric[] {
+    const recorder = new MetricRecorder(this.#config.metrics, timeUnixNano, bootTime);
+    if (!recorder.enabled(CPU_METRICS.physicalCount) && !recorder.enabled(CPU_METRICS.frequency)) return [];
+    const cpus = parseCpuinfo(this.#environment.files.readText('/proc/cpuinfo'));
+    const cores = countPhysicalCores(cpus);
+    if (cores !== undefined) recorder.record(CPU_METRICS.physicalCount, cores, {});
+    for (const cpu of cpus) {
+      if (cpu.megahertz !== undefined) {
+        recorder.record(CPU_METRICS.frequency, cpu.megahertz * 1e6, { cpu: `cpu${cpu.processor}` });
+      }
+    }
+    return recorder.metrics();
   }
 
   /** The cgroup's user and system time, utilization against its limit, and the limit. */
