@@ -1,4 +1,9 @@
-import { hostMetricsCollector } from '@wasmpipe/collectors';
+import {
+  hostMetricsCollector,
+  nginxCollector,
+  processCollector,
+  resourceDetectionProcessor,
+} from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, fileExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -6,7 +11,10 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
+  nginxCollector,
+  processCollector,
   batchProcessor,
+  resourceDetectionProcessor,
   wasmProcessor,
   otlpHttpExporter,
   debugExporter,
