@@ -1,18 +1,34 @@
-import { hostMetricsCollector, otlpReceiver } from '@wasmpipe/collectors';
+import {
+  hostMetricsCollector,
+  nginxCollector,
+  otlpReceiver,
+  processCollector,
+  resourceDetectionProcessor,
+} from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
-import { debugExporter, otlpGrpcExporter, otlpHttpExporter, prometheusExporter } from '@wasmpipe/exporters';
+import {
+  debugExporter,
+  fileExporter,
+  otlpGrpcExporter,
+  otlpHttpExporter,
+  prometheusExporter,
+} from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
+  nginxCollector,
+  processCollector,
   otlpReceiver,
   batchProcessor,
+  resourceDetectionProcessor,
   wasmProcessor,
   otlpHttpExporter,
   otlpGrpcExporter,
   prometheusExporter,
   debugExporter,
+  fileExporter,
 ] as ComponentDefinition[];
 
 /** A registry holding every built-in component type. */

@@ -40,6 +40,9 @@ const RETRYABLE_CODES: ReadonlySet<number> = new Set([
   GrpcCode.DATA_LOSS,
 ]);
 
+/** Node's names of the TLS versions the `min_version` option takes. */
+const TLS_VERSIONS = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' } as const;
+
 const CODE_NAMES = Object.fromEntries(Object.entries(GrpcCode).map(([name, code]) => [code, name]));
 
 type ExportCallback = (error: Grpc.ServiceError | null, response?: Uint8Array) => void;
@@ -191,7 +194,7 @@ export class OtlpGrpcExporter implements Exporter {
       ...(material.ca ? { ca: Buffer.from(material.ca) } : {}),
       ...(material.cert ? { cert: Buffer.from(material.cert) } : {}),
       ...(material.key ? { key: Buffer.from(material.key) } : {}),
-      minVersion: tls.min_version === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+      minVersion: TLS_VERSIONS[tls.min_version],
     });
     return grpc.credentials.createFromSecureContext(
       context,

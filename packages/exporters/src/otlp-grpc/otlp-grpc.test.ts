@@ -60,7 +60,7 @@ describe('otlp_grpc config', () => {
       headers: {},
       compression: 'gzip',
       timeout: 10_000,
-      tls: { insecure: false, insecure_skip_verify: false, min_version: '1.2' },
+      tls: { insecure_skip_verify: false, min_version: '1.2', insecure: false },
     });
   });
 
@@ -94,9 +94,9 @@ describe('otlp_grpc config', () => {
         `exporters.otlp_grpc.tls.ca_file: ${FIXTURES}missing.pem is not a readable file`,
       ],
     );
-    assert.deepEqual(parse({ endpoint: 'a:1', compression: 'zstd', tls: { min_version: '1.1' } }).problems, [
+    assert.deepEqual(parse({ endpoint: 'a:1', compression: 'zstd', tls: { min_version: '1.4' } }).problems, [
       'exporters.otlp_grpc.compression: expected one of gzip, none, got "zstd"',
-      'exporters.otlp_grpc.tls.min_version: expected one of 1.2, 1.3, got "1.1"',
+      'exporters.otlp_grpc.tls.min_version: expected one of 1.0, 1.1, 1.2, 1.3, got "1.4"',
     ]);
   });
 });

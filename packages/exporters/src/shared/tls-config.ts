@@ -2,21 +2,16 @@
 // an optional client certificate, verification and the lowest TLS version. Files are read at start.
 
 import { type Infer, joinPath, type Platform, type Problem, s } from '@wasmpipe/core';
+import { tlsConfig } from '../otlp-http/config.ts';
 
-/** The `tls` option of a client. */
+/**
+ * The `tls` option of a gRPC client: the otlp_http exporter's `tls` block (ca_file, cert_file,
+ * key_file, insecure_skip_verify, min_version), plus the Collector's `insecure` (plaintext) and
+ * `server_name_override`.
+ */
 export const tlsClientConfig = s.object({
+  ...tlsConfig.shape,
   insecure: s.boolean().default(false).describe('gRPC only: connect in plaintext, without TLS.'),
-  insecure_skip_verify: s.boolean().default(false).describe('Do not verify the server certificate (testing only).'),
-  ca_file: s
-    .string({ nonEmpty: true })
-    .optional()
-    .describe('PEM file of the CA(s) to trust instead of the system roots.'),
-  cert_file: s
-    .string({ nonEmpty: true })
-    .optional()
-    .describe('PEM client certificate, for mutual TLS; needs key_file.'),
-  key_file: s.string({ nonEmpty: true }).optional().describe('PEM private key of cert_file.'),
-  min_version: s.enum(['1.2', '1.3']).default('1.2').describe('The lowest TLS version accepted.'),
   server_name_override: s
     .string({ nonEmpty: true })
     .optional()
