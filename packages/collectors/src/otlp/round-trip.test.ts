@@ -1,5 +1,5 @@
 // Our exporters send to our receiver: every metric type, every log field and every AnyValue kind
-// must arrive unchanged, over OTLP/HTTP protobuf, OTLP/HTTP JSON and OTLP/gRPC.
+// must arrive unchanged, over OTLP/HTTP protobuf, OTLP/HTTP JSON and OTLP/gRPC, gzipped or not.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -75,6 +75,17 @@ describe('round trips from our exporters to our receiver', () => {
 
     test(`otlp_grpc, ${compression}: every metric type and log field`, async () => {
       const exporter = await create(otlpGrpcExporter, { endpoint: `http://${harness.grpcAddress}`, compression });
+      await exporter.exportMetrics?.(sampleMetricsBatch());
+      await exporter.exportLogs?.(sampleLogsBatch());
+      await exporter.shutdown?.();
+      assertSameMetrics(harness.metrics.at(-1), sampleMetricsBatch());
+      assertSameLogs(harness.logs.at(-1), sampleLogsBatch());
+    });
+  }
+
+  for (const compression of ['gzip', 'none'] as const) {
+    test(`otlp_http, JSON, ${compression}: every metric type and log field`, async () => {
+      const exporter = await create(otlpHttpExporter, { endpoint: harness.httpUrl, encoding: 'json', compression });
       await exporter.exportMetrics?.(sampleMetricsBatch());
       await exporter.exportLogs?.(sampleLogsBatch());
       await exporter.shutdown?.();
