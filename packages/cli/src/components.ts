@@ -1,4 +1,4 @@
-import { hostMetricsCollector, nginxCollector } from '@wasmpipe/collectors';
+import { hostMetricsCollector, nginxCollector, nginxPlusCollector } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -7,6 +7,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
+  nginxPlusCollector,
   batchProcessor,
   wasmProcessor,
   otlpHttpExporter,
