@@ -1,10 +1,11 @@
 // `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, nginxScrapeCost];
+const scenarios: Scenario[] = [sliceThroughput, hostMetricsScrape, nginxScrapeCost];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

@@ -1,4 +1,10 @@
-import { hostMetricsCollector, nginxCollector, nginxPlusCollector } from '@wasmpipe/collectors';
+import {
+  hostMetricsCollector,
+  nginxCollector,
+  nginxPlusCollector,
+  processCollector,
+  resourceDetectionProcessor,
+} from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -8,7 +14,9 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
   nginxPlusCollector,
+  processCollector,
   batchProcessor,
+  resourceDetectionProcessor,
   wasmProcessor,
   otlpHttpExporter,
   debugExporter,
