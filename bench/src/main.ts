@@ -2,11 +2,18 @@
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
 import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, hostMetricsScrape, otlpEncoding, otlpReceiverThroughput];
+const scenarios: Scenario[] = [
+  sliceThroughput,
+  hostMetricsScrape,
+  nginxScrapeCost,
+  otlpEncoding,
+  otlpReceiverThroughput,
+];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

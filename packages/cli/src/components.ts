@@ -1,6 +1,7 @@
 import {
   hostMetricsCollector,
   nginxCollector,
+  nginxPlusCollector,
   otlpReceiver,
   processCollector,
   resourceDetectionProcessor,
@@ -19,6 +20,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
+  nginxPlusCollector,
   processCollector,
   otlpReceiver,
   batchProcessor,

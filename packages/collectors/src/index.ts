@@ -47,6 +47,9 @@ export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from '.
 export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
 export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
 export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
+export { NGINX_PLUS_SCOPE_NAME } from './nginx-plus/collector.ts';
+export type { NginxPlusConfig } from './nginx-plus/config.ts';
+export { nginxPlusCollector } from './nginx-plus/factory.ts';
 export { nginxInstanceId } from './nginx-shared/instance.ts';
 export type { OtlpReceiverConfig } from './otlp/config.ts';
 export { otlpReceiver } from './otlp/factory.ts';
