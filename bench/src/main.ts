@@ -2,10 +2,12 @@
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
+import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, codecThroughput, pluginChain];
+const scenarios: Scenario[] = [sliceThroughput, hostMetricsScrape, nginxScrapeCost, codecThroughput, pluginChain];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');
