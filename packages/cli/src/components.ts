@@ -6,7 +6,7 @@ import {
   resourceDetectionProcessor,
 } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
-import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
+import { debugExporter, fileExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
@@ -20,6 +20,7 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   wasmProcessor,
   otlpHttpExporter,
   debugExporter,
+  fileExporter,
 ] as ComponentDefinition[];
 
 /** A registry holding every built-in component type. */

@@ -119,7 +119,13 @@ export class Service {
       if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
       const context = this.#context(id, 'exporter');
       const exporter = await compiled.definition.create(compiled.config, context);
-      this.#exporters.set(id, new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry));
+      this.#exporters.set(
+        id,
+        new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry, {
+          retry: compiled.retry,
+          platform: this.#platform,
+        }),
+      );
     }
     const heads = new Map<string, FanOutTarget>();
     for (const pipeline of pipelines) heads.set(pipeline.id, await this.#buildPipeline(pipeline));
