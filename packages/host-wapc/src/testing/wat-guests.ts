@@ -23,7 +23,8 @@ export type ProcessBehaviour =
   | 'echo' // answers {batch: <the input>}: a replacement equal to the input
   | 'guest_error' // answers with __guest_error
   | 'exit' // calls WASI proc_exit(3)
-  | 'host_calls'; // logs, counts a metric, increments state key "calls", then answers {}
+  | 'host_calls' // logs, counts a metric, increments state key "calls", then answers {}
+  | 'host_calls_drop'; // the same, then answers an empty replacement (drops everything)
 
 /** How the guest starts: as TinyGo, Rust wapc-guest, a WASI reactor, or with nothing to run. */
 export type StartStyle = 'none' | 'tinygo' | 'wapc_init' | 'initialize';
@@ -214,17 +215,15 @@ function processBody(
       if (!wasi) throw new Error('The exit behaviour needs the WASI imports.');
       return '(call $proc_exit (i32.const 3)) (unreachable)';
     case 'host_calls':
-      return hostCalls(ref, respond, emptyMap);
+      return hostCalls(ref, respond(emptyMap));
+    case 'host_calls_drop':
+      return hostCalls(ref, respond(new Uint8Array([0x81, ...batchKey, 0x92, 0x90, 0x90])));
   }
 }
 
 // Logs, adds 1 to counter "batches", then reads state "calls" (a 4-byte bin, or nil), adds one
 // and writes it back. The state_set payload {key: "calls", value: bin 4} is built at 4096.
-function hostCalls(
-  ref: (value: Uint8Array | string) => string,
-  respond: (bytes: Uint8Array | string) => string,
-  emptyMap: Uint8Array,
-): string {
+function hostCalls(ref: (value: Uint8Array | string) => string, answer: string): string {
   const setPrefix = encode({ key: 'calls', value: new Uint8Array(4) }).subarray(0, -4);
   return `
     (drop (call $host ${ref('log')} ${ref(encode({ level: 1, message: 'Processed a batch.' }))}))
@@ -236,7 +235,7 @@ function hostCalls(
       (i32.add (i32.const 1)
         (select (i32.load (i32.const 4202)) (i32.const 0) (i32.eq (i32.load8_u (i32.const 4200)) (i32.const 0xc4)))))
     (if (i32.eqz (call $host ${ref('state_set')} (i32.const 4096) (i32.const ${setPrefix.length + 4}))) (then (unreachable)))
-    ${respond(emptyMap)}`;
+    ${answer}`;
 }
 
 // Answers 40 bytes: argc, argv size, environ count, environ size (u32 each), the realtime clock
