@@ -8,6 +8,7 @@ import { type CallOutcome, ContractHost, type GuestBridge } from '../plugin/cont
 import { clockAnswer } from '../plugin/host-clock.ts';
 import {
   type CallMessage,
+  type GuestEvent,
   type HostAnswer,
   type InitMessage,
   sharedBufferFor,
@@ -27,6 +28,9 @@ let module: WebAssembly.Module | undefined;
 let host: ContractHost | undefined;
 let configuration: Uint8Array | undefined;
 let control: Int32Array;
+/** Events of the call in progress, sent with its result; undefined between calls. */
+let events: GuestEvent[] | undefined;
+const emit = (event: GuestEvent) => (events ? events.push(event) : post(event));
 
 port.on('message', (message: InitMessage | CallMessage) => {
   if (message.type === 'init') void start(message);
@@ -56,7 +60,17 @@ async function instantiate(): Promise<ContractHost> {
 }
 
 async function call(message: CallMessage): Promise<void> {
+  events = [];
+  try {
+    await callWithEvents(message);
+  } finally {
+    events = undefined;
+  }
+}
+
+async function callWithEvents(message: CallMessage): Promise<void> {
   const current = init as InitMessage;
+  const collected = events as GuestEvent[];
   if (message.request) current.request = message.request;
   let restarted = false;
   if (!host) {
@@ -65,7 +79,15 @@ async function call(message: CallMessage): Promise<void> {
       restarted = true;
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      post({ type: 'result', id: message.id, ok: false, kind: 'unavailable', message: text, restarted: false });
+      post({
+        type: 'result',
+        id: message.id,
+        ok: false,
+        kind: 'unavailable',
+        message: text,
+        restarted: false,
+        events: collected,
+      });
       return;
     }
   }
@@ -73,7 +95,15 @@ async function call(message: CallMessage): Promise<void> {
   const outcome: CallOutcome = host.callSync(message.operation, payload);
   if (!outcome.ok) {
     if (outcome.kind === 'trap') host = undefined;
-    post({ type: 'result', id: message.id, ok: false, kind: outcome.kind, message: outcome.message, restarted });
+    post({
+      type: 'result',
+      id: message.id,
+      ok: false,
+      kind: outcome.kind,
+      message: outcome.message,
+      restarted,
+      events: collected,
+    });
     return;
   }
   if (message.remember) configuration = payload.slice();
@@ -87,6 +117,7 @@ async function call(message: CallMessage): Promise<void> {
     ok: true,
     length: outcome.bytes.length,
     restarted,
+    events: collected,
     ...(grown ? { response: buffer } : {}),
   });
 }
@@ -94,12 +125,12 @@ async function call(message: CallMessage): Promise<void> {
 function bridge(message: InitMessage): GuestBridge {
   return {
     clock: message.clock,
-    output: (source, text) => post({ type: 'output', source, text }),
+    output: (source, text) => emit({ type: 'output', source, text }),
     hostCall(binding, namespace, operation, payload) {
       if (binding === HOST_BINDING && namespace === HOST_NAMESPACE) {
         if (operation === 'clock') return clockAnswer();
         if (operation === 'log' || operation === 'metric') {
-          post({ type: 'notify', binding, namespace, operation, payload });
+          emit({ type: 'notify', binding, namespace, operation, payload });
           return EMPTY;
         }
       }

@@ -9,6 +9,7 @@ import { type FailureKind, type GuestRunner, pluginFailure, type RunnerOptions }
 import { workerEntry } from './worker-entry.ts';
 import {
   type CallMessage,
+  type GuestEvent,
   type HostAnswer,
   type HostRequest,
   INITIAL_BUFFER_BYTES,
@@ -287,17 +288,14 @@ class Slot {
   }
 
   #onMessage(worker: Worker, message: WorkerMessage): void {
+    if (message.type === 'output' || message.type === 'notify') {
+      this.#onEvent(message);
+      return;
+    }
     if (worker !== this.#worker) return;
     const { options } = this.#pool.settings;
-    if (message.type === 'output') {
-      options.output(message.source, message.text);
-    } else if (message.type === 'notify') {
-      try {
-        options.hostCall(message.binding, message.namespace, message.operation, new Uint8Array(message.payload));
-      } catch (error) {
-        options.output('stderr', `The ${message.operation} host call failed: ${(error as Error).message}`);
-      }
-    } else if (message.type === 'result') {
+    if (message.type === 'result') {
+      for (const event of message.events) this.#onEvent(event);
       const pending = this.#pending;
       if (!pending || pending.id !== message.id) return;
       this.#pending = undefined;
@@ -309,6 +307,19 @@ class Slot {
       } else {
         pending.reject(failure(message.kind, pending.operation, message.message));
       }
+    }
+  }
+
+  #onEvent(event: GuestEvent): void {
+    const { options } = this.#pool.settings;
+    if (event.type === 'output') {
+      options.output(event.source, event.text);
+      return;
+    }
+    try {
+      options.hostCall(event.binding, event.namespace, event.operation, new Uint8Array(event.payload));
+    } catch (error) {
+      options.output('stderr', `The ${event.operation} host call failed: ${(error as Error).message}`);
     }
   }
 

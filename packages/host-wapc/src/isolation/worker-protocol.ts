@@ -39,6 +39,16 @@ export interface CallMessage {
   remember?: boolean;
 }
 
+/**
+ * What the guest did that the pipeline's thread acts on without answering: its output, and the
+ * log and metric host calls. During a call they travel in the call's result message (message
+ * order between a worker and its parent is not something every runtime keeps across message
+ * kinds, and one message is cheaper than several); outside a call (`_start`) they go alone.
+ */
+export type GuestEvent =
+  | { type: 'output'; source: GuestOutputSource; text: string }
+  | { type: 'notify'; binding: string; namespace: string; operation: string; payload: Uint8Array };
+
 /** What a worker posts to the pipeline's thread. */
 export type WorkerMessage =
   | { type: 'ready' }
@@ -52,6 +62,7 @@ export type WorkerMessage =
       response?: SharedArrayBuffer;
       /** The instance was re-created before this call (the previous one trapped). */
       restarted: boolean;
+      events: GuestEvent[];
     }
   | {
       type: 'result';
@@ -60,9 +71,9 @@ export type WorkerMessage =
       kind: 'guest_error' | 'trap' | 'unavailable';
       message: string;
       restarted: boolean;
+      events: GuestEvent[];
     }
-  | { type: 'output'; source: GuestOutputSource; text: string }
-  | { type: 'notify'; binding: string; namespace: string; operation: string; payload: Uint8Array };
+  | GuestEvent;
 
 /** A host call the worker waits for. */
 export interface HostRequest {

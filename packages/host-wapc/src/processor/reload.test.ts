@@ -11,6 +11,7 @@ import process from 'node:process';
 import { after, before, describe, it } from 'node:test';
 import { decode } from '@msgpack/msgpack';
 import type { MetricsBatch, ResourceMetrics } from '@wasmpipe/core';
+import { sha256Hex } from '../plugin/validate-module.ts';
 import { sampleMetricsBatch } from '../testing/fixtures.ts';
 import { type Harness, startProcessor } from '../testing/processor-harness.ts';
 import { RecordingMeter } from '../testing/recording-meter.ts';
@@ -142,6 +143,65 @@ describe('hot reload', { skip }, () => {
       await until(() => reloads(harness) === 1, 'the reload of the fixed module');
       await harness.send(sampleMetricsBatch());
       assert.equal(harness.received.length, 1, 'the new module drops everything');
+    } finally {
+      await harness.processor.shutdown?.();
+    }
+  });
+
+  it('refuses every kind of bad module on reload: clear message, counted, the old one keeps serving', async () => {
+    const path = await plugin('bad-modules.wasm', { process: 'unchanged' });
+    const harness = await startProcessor(
+      { path, reload: true, reload_interval: '20ms', max_memory: '1MiB' },
+      { directory },
+    );
+    const whole = await buildGuest({});
+    const pathOpen =
+      '(import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))';
+    const cases: [string, Uint8Array | string, RegExp][] = [
+      ['not Wasm', '#!/bin/sh\n', /not a WebAssembly module/],
+      ['truncated', whole.subarray(0, whole.length - 7), /the module is truncated: section 11/],
+      [
+        'forbidden import',
+        await buildGuest({ imports: [pathOpen] }),
+        /imports \\"wasi_snapshot_preview1\.path_open\\"/,
+      ],
+      [
+        'no __guest_call',
+        await buildGuest({ guestCallExport: 'call' }),
+        /does not export the function \\"__guest_call\\"/,
+      ],
+      [
+        'memory',
+        await buildGuest({ memory: { minimum: 100 } }),
+        /declares a minimum of 6400KiB \(100 pages\), above max_memory/,
+      ],
+      ['configure error', await buildGuest({ configure: 'reject' }), /The plugin rejected its config/],
+    ];
+    try {
+      for (const [index, [name, bytes, message]] of cases.entries()) {
+        await replace(path, bytes);
+        await until(() => harness.count('wasmpipe.plugin.reload_failures') === index + 1, `the refusal of ${name}`);
+        const refusals = harness.lines.filter((line) => line.includes('could not be loaded'));
+        assert.match(refusals[index] ?? '', message, name);
+        await harness.send(sampleMetricsBatch());
+        assert.equal(harness.received.length, index + 1, `the old module still serves after ${name}`);
+      }
+      assert.equal(reloads(harness), 0);
+    } finally {
+      await harness.processor.shutdown?.();
+    }
+  });
+
+  it('refuses a module that does not match the sha256 pin on SIGHUP', async () => {
+    const path = await plugin('pinned.wasm', { process: 'unchanged' });
+    const harness = await startProcessor({ path, sha256: await sha256Hex(await readFile(path)) }, { directory });
+    try {
+      await replace(path, await buildGuest({ process: 'drop_all' }));
+      process.kill(process.pid, 'SIGHUP');
+      await until(() => harness.count('wasmpipe.plugin.reload_failures') === 1, 'the refused reload');
+      assert.match(harness.lines.join('\n'), /could not be loaded[\s\S]*but the config pins/);
+      await harness.send(sampleMetricsBatch());
+      assert.equal(harness.received.length, 1);
     } finally {
       await harness.processor.shutdown?.();
     }
