@@ -1,4 +1,4 @@
-import { hostMetricsCollector } from '@wasmpipe/collectors';
+import { hostMetricsCollector, nginxAccessLogCollector } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -6,6 +6,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
+  nginxAccessLogCollector,
   batchProcessor,
   wasmProcessor,
   otlpHttpExporter,
