@@ -1,4 +1,4 @@
-import { hostMetricsCollector, nginxAccessLogCollector } from '@wasmpipe/collectors';
+import { hostMetricsCollector, nginxAccessLogCollector, nginxErrorLogCollector } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -7,6 +7,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxAccessLogCollector,
+  nginxErrorLogCollector,
   batchProcessor,
   wasmProcessor,
   otlpHttpExporter,
