@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type Collector, type NumberDataPoint, type Problem, Telemetry } from '@wasmpipe/core';
+import { type Collector, type Metric, type NumberDataPoint, type Problem, Telemetry } from '@wasmpipe/core';
 import { startLogCollector, waitFor } from '../testing/log-collector.test-support.ts';
 import { ErrorLogProcessor } from './collector.ts';
 import { nginxErrorLogCollector } from './factory.ts';
@@ -20,9 +20,12 @@ function processor(input: Record<string, unknown> = {}) {
   return { processor: new ErrorLogProcessor(config!, counter, 3n), unparsed: counter };
 }
 
-const values = (metric: import('@wasmpipe/core').Metric | undefined) =>
+const values = (metric: Metric | undefined) =>
   Object.fromEntries(
-    (metric?.data.dataPoints as NumberDataPoint[]).map((point) => [Object.values(point.attributes)[0], point.value]),
+    ((metric?.data.dataPoints ?? []) as NumberDataPoint[]).map((point) => [
+      Object.values(point.attributes)[0],
+      point.value,
+    ]),
   );
 
 describe('ErrorLogProcessor', () => {
