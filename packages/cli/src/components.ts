@@ -1,4 +1,9 @@
-import { hostMetricsCollector, nginxAccessLogCollector, nginxErrorLogCollector } from '@wasmpipe/collectors';
+import {
+  hostMetricsCollector,
+  nginxAccessLogCollector,
+  nginxCollector,
+  nginxErrorLogCollector,
+} from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
@@ -6,6 +11,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
+  nginxCollector,
   nginxAccessLogCollector,
   nginxErrorLogCollector,
   batchProcessor,

@@ -12,6 +12,11 @@ export type { MemoryUsage, UsedCalculation } from './host-metrics/scrapers/memor
 export { computeMemoryUsage } from './host-metrics/scrapers/memory/memory-usage.ts';
 export type { Meminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
 export { parseMeminfo } from './host-metrics/scrapers/memory/parse-meminfo.ts';
+export { NGINX_SCOPE_NAME } from './nginx/collector.ts';
+export type { NginxConfig } from './nginx/config.ts';
+export { nginxCollector } from './nginx/factory.ts';
+export type { StubStatus } from './nginx/parse-stub-status.ts';
+export { parseStubStatus, StubStatusParseError } from './nginx/parse-stub-status.ts';
 export { NGINX_ACCESS_LOG_SCOPE_NAME } from './nginx-access-log/collector.ts';
 export type { AccessLogConfig } from './nginx-access-log/config.ts';
 export { nginxAccessLogCollector } from './nginx-access-log/factory.ts';
@@ -23,11 +28,24 @@ export { AccessLogAggregator } from './nginx-access-log/metrics.ts';
 export { AccessLogParser } from './nginx-access-log/parse-access-log.ts';
 export type { Scanner } from './nginx-access-log/scanner.ts';
 export { compileScanner } from './nginx-access-log/scanner.ts';
+export type {
+  DiscoveredAccessLog,
+  DiscoveredEndpoint,
+  DiscoveredErrorLog,
+  DiscoveredLogFormat,
+  DiscoverOptions,
+  NginxDiscovery,
+} from './nginx-discovery/discover.ts';
+export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from './nginx-discovery/discover.ts';
+export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
+export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
+export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
 export { NGINX_ERROR_LOG_SCOPE_NAME, UPSTREAM_FAILURES } from './nginx-error-log/collector.ts';
 export type { ErrorLogConfig } from './nginx-error-log/config.ts';
 export { nginxErrorLogCollector } from './nginx-error-log/factory.ts';
 export type { ErrorLogEntry, NginxLevel, UpstreamFailure } from './nginx-error-log/parse-error-log.ts';
 export { ErrorLogParser, NGINX_LEVELS, SEVERITY_NUMBERS } from './nginx-error-log/parse-error-log.ts';
+export { nginxInstanceId } from './nginx-shared/instance.ts';
 export type { TailConfig } from './tail/config.ts';
 export { tailConfigShape, tailerOptions } from './tail/config.ts';
 export type { LineBatch, LineHandler, TailerOptions } from './tail/tailer.ts';
