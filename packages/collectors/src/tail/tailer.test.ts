@@ -148,6 +148,34 @@ describe('Tailer', () => {
     assert.equal(counter('truncations'), 1);
   });
 
+  it('after copytruncate, reads from the copy the lines written after its last read and before the copy', async () => {
+    const path = `${directory}/access.log`;
+    await writeFile(path, text(numbered(0, 10)));
+    const { tailer, lines, paths } = await startTailer({ include: [path] });
+    await tailer.poll();
+    // Lines 10-19 arrive, logrotate copies and truncates before the next poll, then 20-29 arrive.
+    await appendFile(path, text(numbered(10, 20)));
+    await copyFile(path, `${path}.1`);
+    await truncate(path, 0);
+    await appendFile(path, text(numbered(20, 30)));
+    await tailer.poll();
+    assert.deepEqual(lines, numbered(0, 30));
+    assert.deepEqual(paths.slice(10, 20), Array(10).fill(`${path}.1`));
+  });
+
+  it('does not read a copy the include pattern also finds: its lines came from the original', async () => {
+    const path = `${directory}/access.log`;
+    await writeFile(path, text(numbered(0, 10)));
+    const { tailer, lines } = await startTailer({ include: [`${path}*`] });
+    await tailer.poll();
+    await copyFile(path, `${path}.1`);
+    await truncate(path, 0);
+    await appendFile(path, text(numbered(10, 15)));
+    await tailer.poll();
+    await tailer.poll();
+    assert.deepEqual(lines, numbered(0, 15));
+  });
+
   it('notices copytruncate by content even when the file grew past the old size', async () => {
     const path = `${directory}/access.log`;
     await writeFile(path, text(numbered(0, 3, 'old')));

@@ -1,10 +1,13 @@
 // Follows files matching globs, poll-based, and hands their complete lines to a handler with
 // backpressure. Handles rotation (rename and create, copytruncate), deleted and re-created files,
 // partial and overlong lines, and checkpoints offsets so a restart neither loses nor repeats lines.
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
-import { type ComponentTelemetry, type Counter, errorMessage, type Logger, StateChangeLog } from '@wasmpipe/core';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type ComponentTelemetry, errorMessage, type Logger, StateChangeLog } from '@wasmpipe/core';
 import { CheckpointStore, type FileCheckpoint, sha256Hex } from './checkpoint-store.ts';
 import { type CompiledGlob, compileGlob, expandGlobs } from './glob.ts';
+import { LineSplitter } from './line-splitter.ts';
+import { findSibling, readLines } from './siblings.ts';
+import { createCounters, type TailCounters } from './tail-counters.ts';
 import { type FileIdentity, identityKey, readHead, samePrefix, TrackedFile } from './tracked-file.ts';
 
 /** What a {@link Tailer} follows and how; option names follow the Collector's filelog receiver. */
@@ -43,42 +46,9 @@ export interface LineBatch {
 export type LineHandler = (batch: LineBatch) => Promise<void>;
 
 const DEFAULT_BATCH_LINES = 1000;
+/** Fewer first bytes than this cannot tell a copy from a new file that happens to start alike. */
+const MIN_COPY_FINGERPRINT = 64;
 const DEFAULT_CHUNK = 64 * 1024;
-
-/** The self-metrics of a tailer, named `wasmpipe.tail.*`. */
-export interface TailCounters {
-  lines: Counter;
-  truncatedLines: Counter;
-  invalidUtf8Lines: Counter;
-  rotations: Counter;
-  truncations: Counter;
-  errors: Counter;
-  checkpointErrors: Counter;
-}
-
-function createCounters(telemetry: ComponentTelemetry | undefined): TailCounters {
-  const counter = (name: string): Counter => {
-    if (telemetry) return telemetry.counter(name);
-    let value = 0;
-    return {
-      add: (amount) => {
-        if (amount > 0) value += amount;
-      },
-      get value() {
-        return value;
-      },
-    };
-  };
-  return {
-    lines: counter('wasmpipe.tail.lines'),
-    truncatedLines: counter('wasmpipe.tail.truncated_lines'),
-    invalidUtf8Lines: counter('wasmpipe.tail.invalid_utf8_lines'),
-    rotations: counter('wasmpipe.tail.rotations'),
-    truncations: counter('wasmpipe.tail.truncations'),
-    errors: counter('wasmpipe.tail.errors'),
-    checkpointErrors: counter('wasmpipe.tail.checkpoint_errors'),
-  };
-}
 
 /** Follows the files matching `include` and hands their lines to a handler. */
 export class Tailer {
@@ -288,7 +258,11 @@ export class Tailer {
     return file;
   }
 
-  /** Where a newly found file starts: its checkpoint, else the end on a first run's first poll, else 0. */
+  /**
+   * Where a newly found file starts: its checkpoint; else the end on a first run's first poll, or
+   * when it is a copy of a followed file (copytruncate's copy, whose lines were read from the
+   * original); else 0.
+   */
   async #startOffset(identity: FileIdentity, head: Uint8Array, size: number): Promise<number> {
     const saved = this.#restored?.get(identityKey(identity));
     if (saved) {
@@ -296,7 +270,17 @@ export class Tailer {
       if (await matchesFingerprint(head, saved)) return saved.offset <= size ? saved.offset : 0;
     }
     if (this.#firstPoll && !this.#restored && this.#options.startAt === 'end') return size;
+    if (!this.#firstPoll && this.#isCopy(head)) return size;
     return 0;
+  }
+
+  /** True when `head` starts like a followed file (its first bytes are long enough to tell). */
+  #isCopy(head: Uint8Array): boolean {
+    for (const file of this.#files.values()) {
+      const length = Math.min(head.length, file.fingerprint.length);
+      if (length >= MIN_COPY_FINGERPRINT && samePrefix(head.subarray(0, length), file.fingerprint)) return true;
+    }
+    return false;
   }
 
   /**
@@ -305,24 +289,20 @@ export class Tailer {
    */
   async #recoverRotatedWhileStopped(): Promise<void> {
     for (const saved of this.#restored?.values() ?? []) {
-      const directory = saved.path.slice(0, saved.path.lastIndexOf('/')) || '/';
-      const names = await readdir(directory).catch(() => [] as string[]);
-      for (const name of names) {
-        const path = `${directory === '/' ? '' : directory}/${name}`;
-        const info = await statBig(path).catch(() => undefined);
-        if (!info?.isFile() || String(info.dev) !== saved.device || String(info.ino) !== saved.inode) continue;
-        const identity = { device: saved.device, inode: saved.inode };
-        const handle = await open(path, 'r').catch(() => undefined);
-        if (!handle) break;
-        const head = await readHead(handle, this.#options.fingerprintSize).catch(() => new Uint8Array(0));
-        await handle.close();
-        if (!(await matchesFingerprint(head, saved))) break;
-        const file = await this.#open(path, identity, Number(info.size), saved);
-        if (file) {
-          file.matched = false;
-          this.#logger.info('Reading the rest of a file rotated while stopped.', { path, from: saved.path });
-        }
-        break;
+      const sibling = await findSibling(saved.path, saved.fingerprint.size, {
+        byStat: (candidate) => candidate.device === saved.device && candidate.inode === saved.inode,
+        byHead: (head) => matchesFingerprint(head, saved),
+      });
+      if (!sibling) continue;
+      await sibling.handle.close().catch(() => {});
+      const identity = { device: saved.device, inode: saved.inode };
+      const file = await this.#open(sibling.path, identity, sibling.size, saved);
+      if (file) {
+        file.matched = false;
+        this.#logger.info('Reading the rest of a file rotated while stopped.', {
+          path: sibling.path,
+          from: saved.path,
+        });
       }
     }
     this.#restored?.clear();
@@ -393,6 +373,7 @@ export class Tailer {
       this.#logger.info('A followed file was truncated or overwritten; reading it again from the start.', {
         path: file.path,
       });
+      await this.#recoverFromCopy(file);
       file.splitter.reset();
       file.offset = 0;
       file.readOffset = 0;
@@ -404,15 +385,46 @@ export class Tailer {
   }
 
   /** Hands lines on in batches of at most `maxBatchLines`, then moves the committed offset past them. */
-  async #deliver(file: TrackedFile, lines: string[]): Promise<void> {
+  /**
+   * After copytruncate: the lines written between our last read and logrotate's copy are only in
+   * the copy. Finds the copy beside the file (its first bytes are the file's fingerprint) and reads
+   * it from the offset we had reached. Lines written between the copy and the truncation are in
+   * neither file: that loss is copytruncate's own.
+   */
+  async #recoverFromCopy(file: TrackedFile): Promise<void> {
+    const from = file.committedOffset();
+    const fingerprint = file.fingerprint;
+    if (fingerprint.length < MIN_COPY_FINGERPRINT) return;
+    const copy = await findSibling(file.path, fingerprint.length, {
+      byStat: (candidate) => candidate.size > from && `${candidate.device}:${candidate.inode}` !== file.key,
+      byHead: (head) => head.length === fingerprint.length && samePrefix(head, fingerprint),
+    });
+    if (!copy) return;
+    try {
+      const splitter = new LineSplitter(this.#options.maxLogSize);
+      const lines = await readLines(copy.handle, from, copy.size, splitter, this.#buffer);
+      this.counters.truncatedLines.add(splitter.counts.truncated);
+      this.counters.invalidUtf8Lines.add(splitter.counts.invalidUtf8);
+      this.#logger.info('Read the lines a truncated file gained before it was copied, from its copy.', {
+        path: file.path,
+        copy: copy.path,
+        lines: lines.length,
+      });
+      await this.#deliver(file, lines, copy.path);
+    } finally {
+      await copy.handle.close().catch(() => {});
+    }
+  }
+
+  async #deliver(file: TrackedFile, lines: string[], path = file.path): Promise<void> {
     const size = this.#options.maxBatchLines;
     for (let start = 0; start < lines.length; start += size) {
       const batch = start === 0 && lines.length <= size ? lines : lines.slice(start, start + size);
       try {
-        await this.#handler({ path: file.path, lines: batch });
+        await this.#handler({ path, lines: batch });
       } catch (error) {
         this.#logger.error('The line handler failed; these lines are lost.', {
-          path: file.path,
+          path,
           lines: batch.length,
           error: errorMessage(error),
         });
