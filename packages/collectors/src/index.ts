@@ -20,6 +20,8 @@ export { parseStubStatus, StubStatusParseError } from './nginx/parse-stub-status
 export { NGINX_ACCESS_LOG_SCOPE_NAME } from './nginx-access-log/collector.ts';
 export type { AccessLogConfig } from './nginx-access-log/config.ts';
 export { nginxAccessLogCollector } from './nginx-access-log/factory.ts';
+export type { FieldWriter, RecordDraft } from './nginx-access-log/fields.ts';
+export { compileFieldWriters } from './nginx-access-log/fields.ts';
 export type { LogEscape, LogFormat } from './nginx-access-log/log-format.ts';
 export { COMBINED_FORMAT, parseLogFormat } from './nginx-access-log/log-format.ts';
 export type { AccessLogMetricName } from './nginx-access-log/metadata.ts';
@@ -27,7 +29,7 @@ export { ACCESS_LOG_METRICS } from './nginx-access-log/metadata.ts';
 export { AccessLogAggregator } from './nginx-access-log/metrics.ts';
 export { AccessLogParser } from './nginx-access-log/parse-access-log.ts';
 export type { Scanner } from './nginx-access-log/scanner.ts';
-export { compileScanner } from './nginx-access-log/scanner.ts';
+export { compileScanner, readValue } from './nginx-access-log/scanner.ts';
 export type {
   DiscoveredAccessLog,
   DiscoveredEndpoint,

@@ -27,6 +27,30 @@ export function protocolVersion(protocol: string): string | undefined {
   return match[2] === undefined ? major : `${major}.${match[2]}`;
 }
 
+const COMMON_VERSIONS: readonly [string, string][] = [
+  ['HTTP/1.1', '1.1'],
+  ['HTTP/2.0', '2'],
+  ['HTTP/1.0', '1.0'],
+  ['HTTP/3.0', '3'],
+];
+const METHOD_LIST = [...KNOWN_METHODS];
+
+/** {@link protocolVersion} of `line[start, end)`, without cutting a string for the common versions. */
+export function protocolVersionAt(line: string, start: number, end: number): string | undefined {
+  for (const [protocol, version] of COMMON_VERSIONS) {
+    if (end - start === protocol.length && line.startsWith(protocol, start)) return version;
+  }
+  return protocolVersion(line.slice(start, end));
+}
+
+/** The known method written at `line[start, end)`, or undefined. */
+export function methodAt(line: string, start: number, end: number): string | undefined {
+  for (const method of METHOD_LIST) {
+    if (end - start === method.length && line.startsWith(method, start)) return method;
+  }
+  return undefined;
+}
+
 /** A request line split into its parts; undefined when it has no space (not a request line). */
 export function splitRequest(request: string): { method: string; target: string; protocol?: string } | undefined {
   const first = request.indexOf(' ');
@@ -150,11 +174,24 @@ function fieldWriter(name: string, escaping: LogEscape, isTimestamp: boolean): F
       if (ratio >= 0) draft.attributes['nginx.gzip_ratio'] = ratio;
     };
   }
-  if (name === 'request') return (draft, line, start, end) => writeRequest(draft.attributes, value(line, start, end));
+  if (name === 'request') {
+    return (draft, line, start, end) => {
+      // Escaped text takes the string way; plain text (nearly every line) is read in place.
+      const backslash = escaping === 'none' ? -1 : line.indexOf('\\', start);
+      if (backslash >= start && backslash < end) writeRequest(draft.attributes, value(line, start, end));
+      else if (end > start && !(end - start === 1 && line.charCodeAt(start) === 45)) {
+        writeRequestInPlace(draft.attributes, line, start, end);
+      }
+    };
+  }
   if (name === 'request_method') {
     return (draft, line, start, end) => {
-      const method = value(line, start, end);
-      if (method !== undefined) writeMethod(draft.attributes, method);
+      const known = methodAt(line, start, end);
+      if (known !== undefined) draft.attributes['http.request.method'] = known;
+      else {
+        const method = value(line, start, end);
+        if (method !== undefined) writeMethod(draft.attributes, method);
+      }
     };
   }
   if (name === 'request_uri') {
@@ -165,7 +202,7 @@ function fieldWriter(name: string, escaping: LogEscape, isTimestamp: boolean): F
   }
   if (name === 'server_protocol') {
     return (draft, line, start, end) => {
-      const version = protocolVersion(value(line, start, end) ?? '');
+      const version = protocolVersionAt(line, start, end);
       if (version !== undefined) draft.attributes['network.protocol.version'] = version;
     };
   }
@@ -202,6 +239,30 @@ function writeRequest(attributes: Attributes, request: string | undefined): void
   writeTarget(attributes, parts.target);
   const version = parts.protocol === undefined ? undefined : protocolVersion(parts.protocol);
   if (version !== undefined) attributes['network.protocol.version'] = version;
+}
+
+/** {@link writeRequest} for unescaped text, reading `line[start, end)` without cutting the whole request. */
+function writeRequestInPlace(attributes: Attributes, line: string, start: number, end: number): void {
+  const first = line.indexOf(' ', start);
+  if (first <= start || first >= end) {
+    attributes['nginx.request'] = line.slice(start, end);
+    return;
+  }
+  const last = line.lastIndexOf(' ', end - 1);
+  const hasProtocol = last > first && line.startsWith('HTTP/', last + 1);
+  const targetEnd = hasProtocol ? last : end;
+  const method = methodAt(line, start, first);
+  if (method !== undefined) attributes['http.request.method'] = method;
+  else writeMethod(attributes, line.slice(start, first));
+  const question = line.indexOf('?', first + 1);
+  if (question >= 0 && question < targetEnd) {
+    attributes['url.path'] = line.slice(first + 1, question);
+    attributes['url.query'] = line.slice(question + 1, targetEnd);
+  } else attributes['url.path'] = line.slice(first + 1, targetEnd);
+  if (hasProtocol) {
+    const version = protocolVersionAt(line, last + 1, end);
+    if (version !== undefined) attributes['network.protocol.version'] = version;
+  }
 }
 
 function writeMethod(attributes: Attributes, method: string): void {
