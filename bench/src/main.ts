@@ -2,9 +2,10 @@
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
+import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, nginxAccessLog];
+const scenarios: Scenario[] = [sliceThroughput, nginxScrapeCost, nginxAccessLog];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

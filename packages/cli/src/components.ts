@@ -3,6 +3,7 @@ import {
   nginxAccessLogCollector,
   nginxCollector,
   nginxErrorLogCollector,
+  nginxPlusCollector,
 } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
@@ -12,6 +13,7 @@ import { wasmProcessor } from '@wasmpipe/host-wapc';
 export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
+  nginxPlusCollector,
   nginxAccessLogCollector,
   nginxErrorLogCollector,
   batchProcessor,

@@ -69,9 +69,12 @@ export class CumulativeSeries {
     return increase;
   }
 
-  /** Ends a successful scrape taken at `timeUnixNano`: forgets series it did not report. */
-  endScrape(timeUnixNano: bigint): void {
-    for (const [key, series] of this.#series) if (series.seen !== this.#scrape) this.#series.delete(key);
+  /**
+   * Ends a successful scrape taken at `timeUnixNano`: forgets series it did not report, unless
+   * `complete` is false (part of the source failed, so an absent series may still exist).
+   */
+  endScrape(timeUnixNano: bigint, complete = true): void {
+    if (complete) for (const [key, series] of this.#series) if (series.seen !== this.#scrape) this.#series.delete(key);
     this.#previousScrape = timeUnixNano;
     this.#scrape++;
   }

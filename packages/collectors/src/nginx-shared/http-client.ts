@@ -23,6 +23,8 @@ export interface ScrapeClientOptions {
   /** A response body larger than this is an error; the connection is dropped. */
   maxBodyBytes: number;
   platform: Platform;
+  /** Connections kept alive and used at once; default 1. */
+  maxSockets?: number;
 }
 
 /** Per-request additions: headers discovery found (`Host`), a unix socket. */
@@ -47,12 +49,15 @@ interface TlsMaterial {
 /** GETs scrape URLs; every failure is a {@link ScrapeFailure} naming the URL and what went wrong. */
 export class ScrapeClient {
   readonly #options: ScrapeClientOptions;
-  readonly #httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  readonly #httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
   #tls: Promise<TlsMaterial> | undefined;
 
   constructor(options: ScrapeClientOptions) {
     this.#options = options;
+    const maxSockets = options.maxSockets ?? 1;
+    this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   }
 
   /**
@@ -70,7 +75,7 @@ export class ScrapeClient {
       throw new ScrapeFailure(
         'http_status',
         `GET ${url} answered HTTP ${response.status}${excerpt ? ` (${JSON.stringify(excerpt)})` : ''}`,
-        { retryable: response.status >= 500 || response.status === 429 },
+        { retryable: response.status >= 500 || response.status === 429, status: response.status },
       );
     }
     return response;

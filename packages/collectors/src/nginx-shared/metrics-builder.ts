@@ -57,6 +57,20 @@ export class MetricsBuilder {
     this.add(descriptor, this.#series.increase(descriptor.name, attributes, total), attributes);
   }
 
+  /** A mark to roll back to, so that an endpoint that fails half-way leaves no points behind. */
+  mark(): Map<string, number> {
+    return new Map([...this.#metrics].map(([name, entry]) => [name, entry.points.length]));
+  }
+
+  /** Drops every point added since `mark`. */
+  rollback(mark: Map<string, number>): void {
+    for (const [name, entry] of this.#metrics) {
+      const length = mark.get(name);
+      if (length === undefined) this.#metrics.delete(name);
+      else entry.points.length = length;
+    }
+  }
+
   /** The number of data points added so far. */
   get pointCount(): number {
     let count = 0;

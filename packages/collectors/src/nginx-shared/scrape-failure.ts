@@ -16,10 +16,17 @@ export type ScrapeFailureKind =
 /** A failed scrape, with a message that names the endpoint and what was wrong. */
 export class ScrapeFailure extends WasmpipeError {
   readonly kind: ScrapeFailureKind;
+  /** The HTTP status, for `http_status` failures. */
+  readonly status: number | undefined;
 
-  constructor(kind: ScrapeFailureKind, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    kind: ScrapeFailureKind,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; status?: number } = {},
+  ) {
     super(message, options);
     this.kind = kind;
+    this.status = options.status;
   }
 }
 

@@ -9,9 +9,10 @@ import {
   StateChangeLog,
 } from '@wasmpipe/core';
 import { resolveFrom } from '../nginx-shared/config.ts';
+import { createScrapeClient } from '../nginx-shared/create-client.ts';
 import { CumulativeSeries } from '../nginx-shared/cumulative-series.ts';
 import { EndpointSource, type ScrapeTarget } from '../nginx-shared/endpoint-source.ts';
-import { ScrapeClient } from '../nginx-shared/http-client.ts';
+import type { ScrapeClient } from '../nginx-shared/http-client.ts';
 import { MetricsBuilder } from '../nginx-shared/metrics-builder.ts';
 import { ScrapeFailure } from '../nginx-shared/scrape-failure.ts';
 import { ScrapeHealth, ScrapeLoop } from '../nginx-shared/scrape-loop.ts';
@@ -47,20 +48,7 @@ export class NginxCollector implements Collector {
     this.#config = config;
     this.#logger = context.logger;
     this.#consumeMetrics = next.consumeMetrics.bind(next);
-    const resolve = (path: string | undefined) =>
-      path === undefined ? undefined : resolveFrom(context.configDirectory, path);
-    this.#client = new ScrapeClient({
-      headers: config.headers,
-      timeoutMillis: config.timeout,
-      tls: {
-        ca_file: resolve(config.tls.ca_file),
-        cert_file: resolve(config.tls.cert_file),
-        key_file: resolve(config.tls.key_file),
-        insecure_skip_verify: config.tls.insecure_skip_verify,
-      },
-      maxBodyBytes: MAX_BODY_BYTES,
-      platform: context.platform,
-    });
+    this.#client = createScrapeClient(config, context, { maxBodyBytes: MAX_BODY_BYTES });
     this.#source = new EndpointSource({
       endpoint: config.endpoint,
       discover: config.discover,
