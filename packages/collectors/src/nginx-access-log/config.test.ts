@@ -35,7 +35,12 @@ describe('nginx_access_log config', () => {
   });
 
   const invalid: [string, Record<string, unknown>, string[]][] = [
-    ['no include', {}, ['collectors.nginx_access_log.include: is required']],
+    ['no include', {}, ['collectors.nginx_access_log.include: is required unless discover is true']],
+    [
+      'discovery of an nginx.conf that is not there',
+      { discover: true, config_path: 'missing/nginx.conf' },
+      ['collectors.nginx_access_log.config_path: missing/nginx.conf is not a readable file'],
+    ],
     [
       'a format nginx would refuse',
       { include: ['a.log'], log_format: 'log_format main escape=xml "$status";' },

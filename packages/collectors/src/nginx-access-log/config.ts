@@ -1,10 +1,12 @@
 import { type Infer, s } from '@wasmpipe/core';
+import { logDiscoveryShape } from '../nginx-shared/log-discovery.ts';
 import { tailConfigShape } from '../tail/config.ts';
 import { accessLogMetricsConfig } from './metadata.ts';
 
 /** The config of the `nginx_access_log` collector; file options are the filelog receiver's. */
 export const accessLogConfig = s.object({
   ...tailConfigShape,
+  ...logDiscoveryShape,
   log_format: s
     .string({ nonEmpty: true })
     .default('combined')

@@ -1,4 +1,5 @@
 import { defineCollector, joinPath, type Problem } from '@wasmpipe/core';
+import { validateLogDiscovery } from '../nginx-shared/log-discovery.ts';
 import { validateTailConfig } from '../tail/config.ts';
 import { NginxAccessLogCollector } from './collector.ts';
 import { accessLogConfig } from './config.ts';
@@ -12,8 +13,11 @@ export const nginxAccessLogCollector = defineCollector({
     'Tails nginx access logs written with any log_format: a log record per request and metrics by status, method, timing and size.',
   signals: ['logs', 'metrics'],
   config: accessLogConfig,
-  validate(config, context) {
-    const problems: Problem[] = validateTailConfig(config, context.path, context.configDirectory);
+  async validate(config, context) {
+    const problems: Problem[] = [
+      ...(await validateLogDiscovery(config, context.path, context.platform, context.configDirectory)),
+      ...validateTailConfig(config, context.path, context.configDirectory),
+    ];
     try {
       compileScanner(parseLogFormat(config.log_format, config.escape));
     } catch (error) {

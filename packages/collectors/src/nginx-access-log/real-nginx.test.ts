@@ -6,6 +6,7 @@ import { copyFile, mkdtemp, readFile, rename, rm, truncate } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { afterEach, test } from 'node:test';
 import type { HistogramDataPoint, LogRecord, Metric, NumberDataPoint } from '@wasmpipe/core';
+import { nginxInstanceId } from '../nginx-shared/instance.ts';
 import { type LogCollectorHarness, startLogCollector, waitFor } from '../testing/log-collector.test-support.ts';
 import { type NginxInstance, nginxSkipReason, sendRequests, startNginx } from '../testing/nginx.test-support.ts';
 import type { NginxAccessLogCollector } from './collector.ts';
@@ -271,3 +272,25 @@ test(
     }
   },
 );
+
+test('discover: true finds the access log and its log_format in nginx.conf, and the instance.id', options, async () => {
+  const nginx = await nginxWith(FORMAT);
+  const harness = await collect({ discover: true, config_path: nginx.configPath });
+  await sendEach(nginx.baseUrl, numberedPaths('/proxy/y', 0, 10));
+  await waitFor(() => harness.records.length >= 10, '10 records');
+  await harness.collector.shutdown();
+  assert.deepEqual(sorted(ids(harness.records)), idList(0, 10));
+  assert.equal(harness.counter('wasmpipe.collector.unparsed'), 0);
+  const record = harness.records[0];
+  assert.equal(record?.attributes['nginx.upstream_status'], '200', 'read with the custom format, not combined');
+  assert.equal(typeof record?.attributes['http.server.request.duration'], 'number');
+  assert.equal(total(metric(harness.metricBatches, 'nginx.upstream.request.count')), 10);
+  assert.ok(harness.logs.some((line) => line.includes('Found access logs in nginx.conf')));
+  const instanceId = await nginxInstanceId(nginx.configPath);
+  assert.ok(harness.resources.length > 0);
+  assert.ok(
+    harness.resources.every(
+      (resource) => resource['instance.id'] === instanceId && resource['instance.type'] === 'nginx',
+    ),
+  );
+});

@@ -3,13 +3,18 @@ import {
   type Consumer,
   type Counter,
   type CreateContext,
+  errorMessage,
   type LogRecord,
   type Metric,
   type NumberDataPoint,
   nowUnixNano,
 } from '@wasmpipe/core';
+import { discoverNginx } from '../nginx-discovery/discover.ts';
+import { resolveFrom } from '../nginx-shared/config.ts';
+import { logResource } from '../nginx-shared/log-discovery.ts';
+import { resolvePath } from '../tail/config.ts';
 import type { LineBatch } from '../tail/tailer.ts';
-import { fileAttributes, type LineProcessor, TailingCollector } from '../tail/tailing-collector.ts';
+import { fileAttributes, type LineProcessor, TailingCollector, type TailTargets } from '../tail/tailing-collector.ts';
 import type { ErrorLogConfig } from './config.ts';
 import { ERROR_LOG_METRICS, type ErrorLogMetricName } from './metadata.ts';
 import {
@@ -146,6 +151,7 @@ export class NginxErrorLogCollector implements Collector {
       processor: this.processor,
       logs: config.logs.enabled,
       metrics: config.metrics.enabled,
+      targets: () => errorLogTargets(config, context),
     });
   }
 
@@ -160,5 +166,26 @@ export class NginxErrorLogCollector implements Collector {
 
   shutdown(): Promise<void> {
     return this.#running.shutdown();
+  }
+}
+
+/** The configured patterns, plus with `discover` every error log file of nginx.conf. */
+async function errorLogTargets(config: ErrorLogConfig, context: CreateContext): Promise<TailTargets> {
+  const { configDirectory, logger } = context;
+  const include = config.include.map((pattern) => resolvePath(pattern, configDirectory));
+  if (!config.discover) return { include, resource: await logResource(config) };
+  const configPath = resolveFrom(configDirectory, config.config_path);
+  try {
+    const discovery = await discoverNginx({ configPath });
+    include.push(...discovery.errorLogs.map((log) => log.path));
+    logger.info('Found error logs in nginx.conf.', { config_path: configPath, files: include.join(', ') });
+    for (const problem of discovery.problems) logger.warn('Discovery could not use part of nginx.conf.', { problem });
+    return { include, resource: await logResource(config, discovery.configPath) };
+  } catch (error) {
+    logger.warn('Discovery of the error logs failed; following the configured files only.', {
+      config_path: configPath,
+      error: errorMessage(error),
+    });
+    return { include, resource: await logResource(config) };
   }
 }

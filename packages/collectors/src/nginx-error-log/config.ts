@@ -1,10 +1,12 @@
 import { type Infer, s } from '@wasmpipe/core';
+import { logDiscoveryShape } from '../nginx-shared/log-discovery.ts';
 import { tailConfigShape } from '../tail/config.ts';
 import { errorLogMetricsConfig } from './metadata.ts';
 
 /** The config of the `nginx_error_log` collector; file options are the filelog receiver's. */
 export const errorLogConfig = s.object({
   ...tailConfigShape,
+  ...logDiscoveryShape,
   collection_interval: s.duration({ min: 1 }).default('10s').describe('How often metrics are emitted.'),
   timezone: s
     .string({

@@ -1,4 +1,5 @@
 import { defineCollector } from '@wasmpipe/core';
+import { validateLogDiscovery } from '../nginx-shared/log-discovery.ts';
 import { validateTailConfig } from '../tail/config.ts';
 import { NginxErrorLogCollector } from './collector.ts';
 import { errorLogConfig } from './config.ts';
@@ -10,6 +11,9 @@ export const nginxErrorLogCollector = defineCollector({
     'Tails nginx error logs: a log record per entry with its severity, and counts by level and of upstream failures.',
   signals: ['logs', 'metrics'],
   config: errorLogConfig,
-  validate: (config, context) => validateTailConfig(config, context.path, context.configDirectory),
+  validate: async (config, context) => [
+    ...(await validateLogDiscovery(config, context.path, context.platform, context.configDirectory)),
+    ...validateTailConfig(config, context.path, context.configDirectory),
+  ],
   create: (config, context, next) => new NginxErrorLogCollector(config, context, next),
 });

@@ -101,3 +101,21 @@ test(
     );
   },
 );
+
+test('discover: true finds the error log in nginx.conf', options, async () => {
+  nginx = await startNginx();
+  assert.ok(nginx, 'nginx is required here');
+  harness = await startLogCollector<NginxErrorLogCollector>(nginxErrorLogCollector, {
+    discover: true,
+    config_path: nginx.configPath,
+    poll_interval: '20ms',
+    collection_interval: '1h',
+  });
+  await sendRequests(`${nginx.baseUrl}/files/absent`, 2);
+  await waitFor(
+    () => harness!.records.filter((record) => record.attributes['url.path'] === '/files/absent').length === 2,
+    'two entries about the missing file',
+  );
+  assert.ok(harness.records.every((record) => record.attributes['log.file.name'] === 'error.log'));
+  assert.ok(harness.resources.every((resource) => resource['instance.type'] === 'nginx'));
+});

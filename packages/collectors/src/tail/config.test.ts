@@ -27,7 +27,7 @@ describe('tail config', () => {
     assert.equal(config?.storage_directory, undefined);
 
     const bad: Problem[] = [];
-    schema.parse({ include: [], start_at: 'middle', max_log_size: 'huge', fingerprint_size: 4 }, 'c', bad);
+    schema.parse({ include: '/x.log', start_at: 'middle', max_log_size: 'huge', fingerprint_size: 4 }, 'c', bad);
     assert.deepEqual(
       bad.map((problem) => problem.path),
       ['c.include', 'c.start_at', 'c.max_log_size', 'c.fingerprint_size'],

@@ -47,7 +47,8 @@ export const byteSize = (options?: { min?: number }) => new ByteSizeSchema(optio
 /** The options of a file-tailing collector, to spread into its `s.object`. */
 export const tailConfigShape = {
   include: s
-    .array(s.string({ nonEmpty: true }), { minItems: 1 })
+    .array(s.string({ nonEmpty: true }))
+    .default([])
     .describe('Glob patterns of the files to follow; relative ones are resolved against the config file.'),
   exclude: s
     .array(s.string({ nonEmpty: true }))

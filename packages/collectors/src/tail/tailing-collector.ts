@@ -1,6 +1,7 @@
 // The running part shared by collectors that tail log files: a tailer whose lines become log
 // records pushed with backpressure, and metrics pushed every collection interval.
 import {
+  type Attributes,
   type Collector,
   type Consumer,
   type CreateContext,
@@ -23,9 +24,19 @@ export interface LineProcessor {
   collectMetrics?(timeUnixNano: bigint): Metric[];
 }
 
+/** What a collector follows, worked out at start (from its config, or by discovery). */
+export interface TailTargets {
+  /** Absolute glob patterns; none means nothing to follow (a warning says so). */
+  include: string[];
+  /** Resource attributes of everything produced (`instance.id`, `instance.type`). */
+  resource: Attributes;
+}
+
 /** Options of {@link TailingCollector}. */
 export interface TailingCollectorOptions {
-  config: TailConfig & { collection_interval: number };
+  config: Omit<TailConfig, 'include'> & { collection_interval: number };
+  /** Works out the files to follow; called once, at start. */
+  targets(): Promise<TailTargets>;
   context: CreateContext;
   next: Consumer;
   /** Instrumentation scope of the records and metrics. */
@@ -42,7 +53,8 @@ export interface TailingCollectorOptions {
  * metrics every `collection_interval` and once more at shutdown, so nothing counted is lost.
  */
 export class TailingCollector implements Collector {
-  readonly tailer: Tailer;
+  #tailer: Tailer | undefined;
+  #resource: Attributes = {};
   readonly #options: TailingCollectorOptions;
   readonly #logger: Logger;
   readonly #emitRecords: boolean;
@@ -61,19 +73,31 @@ export class TailingCollector implements Collector {
     this.#emitMetrics = options.metrics && next.consumeMetrics !== undefined && !!options.processor.collectMetrics;
     this.#logsHealth = new StateChangeLog(this.#logger, 'warn');
     this.#metricsHealth = new StateChangeLog(this.#logger, 'warn');
-    this.tailer = new Tailer(
-      tailerOptions(options.config, context.id, context.configDirectory),
-      (batch) => this.#consumeLines(batch),
-      this.#logger,
-      context.telemetry,
-    );
   }
 
-  /** Starts following files (start offsets fixed before this resolves) and the metrics timer. */
+  /** The tailer, once started (undefined before, or when there was nothing to follow). */
+  get tailer(): Tailer | undefined {
+    return this.#tailer;
+  }
+
+  /** Works out the files, starts following them (start offsets fixed before this resolves) and the metrics timer. */
   async start(): Promise<void> {
     if (this.#state !== 'created') return;
     this.#state = 'running';
-    await this.tailer.start();
+    const { config, context } = this.#options;
+    const targets = await this.#options.targets();
+    this.#resource = targets.resource;
+    if (targets.include.length === 0) {
+      this.#logger.warn('There is no log file to follow; nothing will be read.');
+    } else {
+      this.#tailer = new Tailer(
+        tailerOptions({ ...config, include: targets.include }, context.id, context.configDirectory),
+        (batch) => this.#consumeLines(batch),
+        this.#logger,
+        context.telemetry,
+      );
+      await this.#tailer.start();
+    }
     this.#schedule();
   }
 
@@ -84,7 +108,7 @@ export class TailingCollector implements Collector {
     this.#state = 'stopped';
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.tailer.shutdown();
+    await this.#tailer?.shutdown();
     await this.#metricsInFlight;
     if (wasRunning) await this.#pushMetrics();
   }
@@ -102,7 +126,12 @@ export class TailingCollector implements Collector {
     if (!this.#emitRecords || records.length === 0) return;
     try {
       await this.#options.next.consumeLogs?.({
-        resourceLogs: [{ resource: { attributes: {} }, scopeLogs: [{ scope: this.#scope(), logRecords: records }] }],
+        resourceLogs: [
+          {
+            resource: { attributes: { ...this.#resource } },
+            scopeLogs: [{ scope: this.#scope(), logRecords: records }],
+          },
+        ],
       });
       this.#logsHealth.succeeded('The next component accepts log records again.');
     } catch (error) {
@@ -118,7 +147,9 @@ export class TailingCollector implements Collector {
     if (metrics.length === 0) return;
     try {
       await this.#options.next.consumeMetrics?.({
-        resourceMetrics: [{ resource: { attributes: {} }, scopeMetrics: [{ scope: this.#scope(), metrics }] }],
+        resourceMetrics: [
+          { resource: { attributes: { ...this.#resource } }, scopeMetrics: [{ scope: this.#scope(), metrics }] },
+        ],
       });
       this.#metricsHealth.succeeded('The next component accepts metrics again.');
     } catch (error) {

@@ -2,6 +2,7 @@
 // records what it receives. Not part of the public entry.
 import assert from 'node:assert/strict';
 import {
+  type Attributes,
   type Collector,
   type CollectorDefinition,
   type CreateContext,
@@ -21,6 +22,8 @@ export interface LogCollectorHarness<C extends Collector> {
   collector: C;
   records: LogRecord[];
   metricBatches: Metric[][];
+  /** The resource attributes of every batch, logs and metrics. */
+  resources: Attributes[];
   logs: string[];
   telemetry: Telemetry;
   /** A self-metric of the collector (`wasmpipe.tail.lines`, `wasmpipe.collector.unparsed`...). */
@@ -46,6 +49,7 @@ export async function startLogCollector<C extends Collector>(
   assert.deepEqual(extra ?? [], []);
   const records: LogRecord[] = [];
   const metricBatches: Metric[][] = [];
+  const resources: Attributes[] = [];
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
   const telemetry = new Telemetry();
@@ -60,12 +64,15 @@ export async function startLogCollector<C extends Collector>(
   const consumer = {
     consumeLogs: signals.includes('logs')
       ? async (batch: LogsBatch) => {
-          for (const resource of batch.resourceLogs)
+          for (const resource of batch.resourceLogs) {
+            resources.push(resource.resource.attributes);
             for (const scope of resource.scopeLogs) records.push(...scope.logRecords);
+          }
         }
       : undefined,
     consumeMetrics: signals.includes('metrics')
       ? async (batch: MetricsBatch) => {
+          resources.push(...batch.resourceMetrics.map((resource) => resource.resource.attributes));
           metricBatches.push(batch.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics)));
         }
       : undefined,
@@ -76,6 +83,7 @@ export async function startLogCollector<C extends Collector>(
     collector,
     records,
     metricBatches,
+    resources,
     logs,
     telemetry,
     counter: (name) => telemetry.value(id, name),
