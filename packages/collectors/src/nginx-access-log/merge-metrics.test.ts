@@ -31,17 +31,17 @@ describe('AccessLogProcessor with a format per file (discovery)', () => {
     const metrics = processor.collectMetrics(3n);
     const responseCount = metrics.find((metric) => metric.name === 'nginx.http.response.count');
     assert.deepEqual(
-      (responseCount?.data.dataPoints as NumberDataPoint[]).map((point) => point.value),
+      (responseCount!.data.dataPoints as NumberDataPoint[]).map((point) => point.value),
       [0, 20, 0, 6, 10],
     );
     const bodies = metrics.find((metric) => metric.name === 'nginx.http.request.body_bytes_sent');
-    const point = bodies?.data.dataPoints[0] as HistogramDataPoint;
+    const point = bodies!.data.dataPoints[0] as HistogramDataPoint;
     assert.equal(point.count, 36);
     assert.equal(
       point.bucketCounts.reduce((sum, count) => sum + count, 0),
       36,
     );
     const time = metrics.find((metric) => metric.name === 'nginx.http.request.time');
-    assert.equal((time?.data.dataPoints[0] as HistogramDataPoint).count, 18, 'only the custom format has it');
+    assert.equal((time!.data.dataPoints[0] as HistogramDataPoint).count, 18, 'only the custom format has it');
   });
 });
