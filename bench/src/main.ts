@@ -1,11 +1,12 @@
 // `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, nginxScrapeCost, nginxAccessLog];
+const scenarios: Scenario[] = [sliceThroughput, hostMetricsScrape, nginxScrapeCost, nginxAccessLog];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

@@ -39,7 +39,7 @@ describe('wasmpipe', () => {
       `
 collectors:
   host_metrics: { collection_interval: often }
-  nginx: {}
+  no_such_collector: {}
 processors:
   wasm/missing: { path: ./does-not-exist.wasm }
   wasm/text: { path: ${notWasm} }
@@ -57,7 +57,7 @@ pipelines:
     const output = run.stdout();
     for (const expected of [
       /collectors\.host_metrics\.collection_interval: expected a duration/,
-      /collectors\.nginx: unknown collector type "nginx"/,
+      /collectors\.no_such_collector: unknown collector type "no_such_collector"/,
       /processors\.wasm\/missing\.path: .*does-not-exist\.wasm/,
       /processors\.wasm\/text\.path: .*not a WebAssembly module/i,
       /exporters\.otlp_http\.endpoint: expected a string, got number 42/,

@@ -4,6 +4,8 @@ import {
   nginxCollector,
   nginxErrorLogCollector,
   nginxPlusCollector,
+  processCollector,
+  resourceDetectionProcessor,
 } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
 import { debugExporter, otlpHttpExporter } from '@wasmpipe/exporters';
@@ -16,7 +18,9 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   nginxPlusCollector,
   nginxAccessLogCollector,
   nginxErrorLogCollector,
+  processCollector,
   batchProcessor,
+  resourceDetectionProcessor,
   wasmProcessor,
   otlpHttpExporter,
   debugExporter,

@@ -1,8 +1,14 @@
 // The nginx collector against a real nginx started by the test harness: exact counter movements,
 // restarts, reloads, TLS (server verification and client certificates), and discovery.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import type { Metric } from '@wasmpipe/core';
+import { getPlatform, type Metric } from '@wasmpipe/core';
+import { discoverNginx } from '../nginx-discovery/discover.ts';
+import { ScrapeClient } from '../nginx-shared/http-client.ts';
+import { nginxInstanceId } from '../nginx-shared/instance.ts';
 import { logLines, metricsOf, shutdownCollectors, startCollector } from '../testing/collector-harness.test-support.ts';
 import {
   freePort,
@@ -13,6 +19,7 @@ import {
 } from '../testing/nginx.test-support.ts';
 import type { NginxCollector } from './collector.ts';
 import { nginxCollector } from './factory.ts';
+import { parseStubStatus } from './parse-stub-status.ts';
 import { fixturePath, metricNamed, pointOf, pointValue } from './test-helpers.ts';
 
 afterEach(shutdownCollectors);
@@ -195,7 +202,6 @@ test('discover: true finds the stub_status location in the real nginx.conf', opt
       assert.ok(requests(metrics) >= 4);
       assert.deepEqual(logLines(harness, 'warn'), []);
       const batch = await harness.collector.collect();
-      const { nginxInstanceId } = await import('../nginx-shared/instance.ts');
       assert.equal(
         batch.resourceMetrics[0]?.resource.attributes['instance.id'],
         await nginxInstanceId(nginx.configPath),
@@ -204,3 +210,45 @@ test('discover: true finds the stub_status location in the real nginx.conf', opt
     { statusPath: '/basic_status' },
   );
 });
+
+test(
+  'a status page on a unix socket: discovery finds the socket and the client reads through it',
+  options,
+  async () => {
+    const socketDirectory = await mkdtemp(join(tmpdir(), 'wasmpipe-sock-'));
+    const socketPath = join(socketDirectory, 'status.sock');
+    try {
+      await withNginx(
+        async (nginx) => {
+          const found = await discoverNginx({ configPath: nginx.configPath });
+          const unix = found.stubStatus.find((endpoint) => endpoint.socketPath !== undefined);
+          assert.deepEqual(
+            { url: unix?.url, socketPath: unix?.socketPath, hostHeader: unix?.hostHeader },
+            { url: 'http://status.sock.local/unix_status', socketPath, hostHeader: 'status.sock.local' },
+          );
+          const client = new ScrapeClient({
+            headers: {},
+            timeoutMillis: 5000,
+            tls: { insecure_skip_verify: false },
+            maxBodyBytes: 65536,
+            platform: getPlatform(),
+          });
+          try {
+            const response = await client.get(unix?.url as string, {
+              socketPath,
+              headers: { host: 'status.sock.local' },
+            });
+            assert.ok(parseStubStatus(response.body).requests >= 1);
+          } finally {
+            client.close();
+          }
+        },
+        {
+          httpSnippet: `  server {\n    listen unix:${socketPath};\n    server_name status.sock.local;\n    location = /unix_status { stub_status; }\n  }\n`,
+        },
+      );
+    } finally {
+      await rm(socketDirectory, { recursive: true, force: true });
+    }
+  },
+);

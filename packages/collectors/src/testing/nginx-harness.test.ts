@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { test } from 'node:test';
-import { nginxSkipReason, sendRequests, startNginx } from './nginx.test-support.ts';
+import { nginxSkipReason, sendRequests, startNginx, waitForFileText } from './nginx.test-support.ts';
 
 test('the harness runs a real nginx that serves, proxies, fails on purpose, reloads, reopens and stops', {
   skip: nginxSkipReason(),
@@ -31,8 +31,9 @@ test('the harness runs a real nginx that serves, proxies, fails on purpose, relo
     assert.match(errors, /Connection refused/);
     assert.match(errors, /no live upstreams/);
     assert.match(errors, /No such file or directory/);
-    const access = (await readFile(nginx.accessLogPath, 'utf8')).trim().split('\n');
-    // The stub_status request is not logged.
+    // nginx logs a request after answering it: wait for the eighth line. The status request is not logged.
+    const text = await waitForFileText(nginx.accessLogPath, (content) => content.split('\n').length > 8);
+    const access = text.trim().split('\n');
     assert.deepEqual(access, [
       'GET / 200',
       'GET /proxy/hello 200',
@@ -48,14 +49,14 @@ test('the harness runs a real nginx that serves, proxies, fails on purpose, relo
     await rename(nginx.accessLogPath, `${nginx.accessLogPath}.1`);
     await nginx.reopen();
     await sendRequests(`${nginx.baseUrl}/after-reopen`, 1);
-    assert.equal(await readFile(nginx.accessLogPath, 'utf8'), 'GET /after-reopen 200\n');
+    assert.equal(await waitForFileText(nginx.accessLogPath, (content) => content !== ''), 'GET /after-reopen 200\n');
 
     // Reload with a different format and an extra location.
     const workersBefore = await nginx.workerPids();
     await nginx.reload({ logFormat: 'reloaded $uri', serverSnippet: 'location = /extra { return 201; }' });
     assert.notDeepEqual(await nginx.workerPids(), workersBefore);
     assert.equal((await sendRequests(`${nginx.baseUrl}/extra`, 1))[0]?.status, 201);
-    assert.match(await readFile(nginx.accessLogPath, 'utf8'), /reloaded \/extra\n$/);
+    await waitForFileText(nginx.accessLogPath, (content) => content.endsWith('reloaded /extra\n'));
     await assert.rejects(nginx.reload({ serverSnippet: 'this is not nginx;' }), /nginx -t rejected/);
   } finally {
     await nginx.stop();

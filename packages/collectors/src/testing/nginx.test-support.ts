@@ -507,5 +507,25 @@ function requestOnce(
   });
 }
 
+/**
+ * Polls a file until `condition` holds for its text, and returns that text. nginx writes an access
+ * log line after it has sent the response, so a client can see the response before the line.
+ */
+export async function waitForFileText(
+  path: string,
+  condition: (text: string) => boolean,
+  timeoutMillis = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMillis;
+  for (;;) {
+    const text = await readFile(path, 'utf8').catch(() => '');
+    if (condition(text)) return text;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${path}; it holds ${JSON.stringify(text.slice(-500))}.`);
+    }
+    await sleep(10);
+  }
+}
+
 /** Resolves after `millis`. */
 export const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis));
