@@ -67,8 +67,11 @@ export class AccessLogAggregator {
   readonly #cacheOutcomes = new Float64Array(CACHE_OUTCOMES.length);
   readonly #versions: string[] = [''];
   readonly #versionIndexes = new Map<string, number>();
+  readonly #upstreamStatusOn: boolean;
   #upstreamRequests = 0;
   #upstreamNext = 0;
+  #itemStart = 0;
+  #itemEnd = 0;
 
   constructor(
     variables: readonly string[],
@@ -88,6 +91,7 @@ export class AccessLogAggregator {
     this.#protocol = index('server_protocol');
     this.#upstreamStatus = index('upstream_status');
     this.#cacheStatus = index('upstream_cache_status');
+    this.#upstreamStatusOn = this.#upstreamStatus >= 0 && this.#enabled.has('nginx.upstream.response.status');
     const markers = ACCESS_LOG_METRICS.find((metric) => metric.name === 'nginx.upstream.request.count')?.needs ?? [];
     this.#upstreamMarkers = markers.map(index).filter((position) => position >= 0);
     this.#attemptLists = ['upstream_addr', 'upstream_status', 'upstream_response_time']
@@ -111,35 +115,70 @@ export class AccessLogAggregator {
     for (const histogram of this.#histograms) {
       const start = offsets[2 * histogram.index] as number;
       const end = offsets[2 * histogram.index + 1] as number;
-      if (histogram.list)
-        forEachItem(line, start, end, (itemStart, itemEnd) => recordDecimal(histogram, line, itemStart, itemEnd));
-      else recordDecimal(histogram, line, start, end);
-    }
-    if (this.#upstreamStatus >= 0 && this.#enabled.has('nginx.upstream.response.status')) {
-      const ranges = this.#upstreamRanges;
-      forEachItem(
-        line,
-        offsets[2 * this.#upstreamStatus] as number,
-        offsets[2 * this.#upstreamStatus + 1] as number,
-        (start, end) => {
-          const range = Math.floor(integerAt(line, start, end) / 100);
-          if (range >= 1 && range <= 5) ranges[range - 1] = (ranges[range - 1] as number) + 1;
-        },
-      );
-    }
-    if (this.#upstreamMarkers.some((position) => isSet(line, offsets, position))) {
-      this.#upstreamRequests++;
-      const list = this.#attemptLists.find((position) => isSet(line, offsets, position));
-      if (list !== undefined && countItems(line, offsets[2 * list] as number, offsets[2 * list + 1] as number) > 1) {
-        this.#upstreamNext++;
+      if (!histogram.list) {
+        recordDecimal(histogram, line, start, end);
+        continue;
+      }
+      for (let position = start; position <= end; ) {
+        position = this.#nextItem(line, position, end);
+        recordDecimal(histogram, line, this.#itemStart, this.#itemEnd);
       }
     }
+    if (this.#upstreamStatusOn) {
+      const end = offsets[2 * this.#upstreamStatus + 1] as number;
+      for (let position = offsets[2 * this.#upstreamStatus] as number; position <= end; ) {
+        position = this.#nextItem(line, position, end);
+        const range = Math.floor(integerAt(line, this.#itemStart, this.#itemEnd) / 100);
+        if (range >= 1 && range <= 5) this.#upstreamRanges[range - 1] = (this.#upstreamRanges[range - 1] as number) + 1;
+      }
+    }
+    this.#observeUpstream(line, offsets);
     if (this.#cacheStatus >= 0) {
       const start = offsets[2 * this.#cacheStatus] as number;
       const end = offsets[2 * this.#cacheStatus + 1] as number;
-      const outcome = CACHE_OUTCOMES.findIndex((name) => end - start === name.length && line.startsWith(name, start));
-      if (outcome >= 0) this.#cacheOutcomes[outcome] = (this.#cacheOutcomes[outcome] as number) + 1;
+      for (let outcome = 0; outcome < CACHE_OUTCOMES.length; outcome++) {
+        const name = CACHE_OUTCOMES[outcome] as string;
+        if (end - start === name.length && line.startsWith(name, start)) {
+          this.#cacheOutcomes[outcome] = (this.#cacheOutcomes[outcome] as number) + 1;
+          break;
+        }
+      }
     }
+  }
+
+  /** Counts a request passed upstream, and one passed to more than one server. */
+  #observeUpstream(line: string, offsets: Int32Array): void {
+    let upstream = false;
+    for (const position of this.#upstreamMarkers) {
+      if (isSet(line, offsets, position)) {
+        upstream = true;
+        break;
+      }
+    }
+    if (!upstream) return;
+    this.#upstreamRequests++;
+    for (const list of this.#attemptLists) {
+      if (!isSet(line, offsets, list)) continue;
+      if (countItems(line, offsets[2 * list] as number, offsets[2 * list + 1] as number) > 1) this.#upstreamNext++;
+      return;
+    }
+  }
+
+  /**
+   * Finds the item of an upstream list starting at `position` (`0.001, 0.002 : 0.004`: commas
+   * between the servers of one upstream, ` : ` between upstreams after an internal redirect),
+   * stores its bounds without spaces in `#itemStart`/`#itemEnd`, and returns where the next begins.
+   */
+  #nextItem(line: string, position: number, end: number): number {
+    let index = position;
+    while (index < end && !isListSeparator(line, index)) index++;
+    let from = position;
+    let to = index;
+    while (from < to && line.charCodeAt(from) === 32) from++;
+    while (to > from && line.charCodeAt(to - 1) === 32) to--;
+    this.#itemStart = from;
+    this.#itemEnd = to;
+    return index + 1;
   }
 
   #observeStatus(line: string, offsets: Int32Array): void {
@@ -297,23 +336,6 @@ function isSet(line: string, offsets: Int32Array, position: number): boolean {
   const start = offsets[2 * position] as number;
   const end = offsets[2 * position + 1] as number;
   return end > start && !(end - start === 1 && line.charCodeAt(start) === 45);
-}
-
-/**
- * Calls `visit` for each item of an upstream list (`0.001, 0.002 : 0.004`: commas between the
- * servers of one upstream, ` : ` between upstreams after an internal redirect), spaces trimmed.
- */
-function forEachItem(line: string, start: number, end: number, visit: (start: number, end: number) => void): void {
-  let itemStart = start;
-  for (let index = start; index <= end; index++) {
-    if (index < end && !isListSeparator(line, index)) continue;
-    let from = itemStart;
-    let to = index;
-    while (from < to && line.charCodeAt(from) === 32) from++;
-    while (to > from && line.charCodeAt(to - 1) === 32) to--;
-    if (to > from) visit(from, to);
-    itemStart = index + 1;
-  }
 }
 
 function countItems(line: string, start: number, end: number): number {
