@@ -3,6 +3,7 @@
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
 import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
@@ -19,6 +20,7 @@ const scenarios: Scenario[] = [
   codecThroughput,
   pluginChain,
   pluginIsolation,
+  nginxAccessLog,
 ];
 
 const args = process.argv.slice(2);

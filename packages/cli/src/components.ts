@@ -1,6 +1,8 @@
 import {
   hostMetricsCollector,
+  nginxAccessLogCollector,
   nginxCollector,
+  nginxErrorLogCollector,
   nginxPlusCollector,
   otlpReceiver,
   processCollector,
@@ -21,6 +23,8 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   hostMetricsCollector,
   nginxCollector,
   nginxPlusCollector,
+  nginxAccessLogCollector,
+  nginxErrorLogCollector,
   processCollector,
   otlpReceiver,
   batchProcessor,

@@ -35,6 +35,19 @@ export type { NginxConfig } from './nginx/config.ts';
 export { nginxCollector } from './nginx/factory.ts';
 export type { StubStatus } from './nginx/parse-stub-status.ts';
 export { parseStubStatus, StubStatusParseError } from './nginx/parse-stub-status.ts';
+export { NGINX_ACCESS_LOG_SCOPE_NAME } from './nginx-access-log/collector.ts';
+export type { AccessLogConfig } from './nginx-access-log/config.ts';
+export { nginxAccessLogCollector } from './nginx-access-log/factory.ts';
+export type { FieldWriter, RecordDraft } from './nginx-access-log/fields.ts';
+export { compileFieldWriters } from './nginx-access-log/fields.ts';
+export type { LogEscape, LogFormat } from './nginx-access-log/log-format.ts';
+export { COMBINED_FORMAT, parseLogFormat } from './nginx-access-log/log-format.ts';
+export type { AccessLogMetricName } from './nginx-access-log/metadata.ts';
+export { ACCESS_LOG_METRICS } from './nginx-access-log/metadata.ts';
+export { AccessLogAggregator } from './nginx-access-log/metrics.ts';
+export { AccessLogParser } from './nginx-access-log/parse-access-log.ts';
+export type { Scanner } from './nginx-access-log/scanner.ts';
+export { compileScanner, readValue } from './nginx-access-log/scanner.ts';
 export type {
   DiscoveredAccessLog,
   DiscoveredEndpoint,
@@ -47,6 +60,11 @@ export { COMBINED_LOG_FORMAT, DEFAULT_NGINX_CONFIG_PATH, discoverNginx } from '.
 export type { ConfigFileSystem, Directive, ParsedConfig } from './nginx-discovery/parse-config.ts';
 export { parseNginxConfig } from './nginx-discovery/parse-config.ts';
 export { NginxConfigSyntaxError } from './nginx-discovery/tokenize.ts';
+export { NGINX_ERROR_LOG_SCOPE_NAME, UPSTREAM_FAILURES } from './nginx-error-log/collector.ts';
+export type { ErrorLogConfig } from './nginx-error-log/config.ts';
+export { nginxErrorLogCollector } from './nginx-error-log/factory.ts';
+export type { ErrorLogEntry, NginxLevel, UpstreamFailure } from './nginx-error-log/parse-error-log.ts';
+export { ErrorLogParser, NGINX_LEVELS, SEVERITY_NUMBERS } from './nginx-error-log/parse-error-log.ts';
 export { NGINX_PLUS_SCOPE_NAME } from './nginx-plus/collector.ts';
 export type { NginxPlusConfig } from './nginx-plus/config.ts';
 export { nginxPlusCollector } from './nginx-plus/factory.ts';
@@ -67,4 +85,8 @@ export { parsePidStatus } from './process/procfs/parse-pid-status.ts';
 export type { Detector } from './resource-detection/detect.ts';
 export { detectResource, parseResourceAttributes } from './resource-detection/detect.ts';
 export { resourceDetectionProcessor } from './resource-detection/processor.ts';
+export type { TailConfig } from './tail/config.ts';
+export { tailConfigShape, tailerOptions } from './tail/config.ts';
+export type { LineBatch, LineHandler, TailerOptions } from './tail/tailer.ts';
+export { Tailer } from './tail/tailer.ts';
 export { PACKAGE_VERSION } from './version.ts';
