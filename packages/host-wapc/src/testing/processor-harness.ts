@@ -53,7 +53,10 @@ export interface HarnessOptions {
 export async function startProcessor(input: Record<string, unknown>, options: HarnessOptions): Promise<Harness> {
   const id = options.id ?? 'wasm/test';
   const signal = options.signal ?? 'metrics';
-  const { config, problems } = parseWasmConfig(input, id);
+  // A shared, loaded machine can stall any call past the 1s default: tests that are not about
+  // timeouts get a generous one, so a slow moment is not mistaken for a failure.
+  const generous = input['timeout'] === undefined && input['workers'] !== 0 ? { timeout: '30s' } : {};
+  const { config, problems } = parseWasmConfig({ ...generous, ...input }, id);
   if (!config || problems.length > 0) throw new Error(`Bad test config: ${JSON.stringify(problems)}`);
   const telemetry = new Telemetry(options.meter);
   const lines: string[] = [];
