@@ -18,6 +18,7 @@ import {
 /** How long a host call may take before the guest sees a host error. */
 const HOST_CALL_LIMIT_MS = 10_000;
 const EMPTY = new Uint8Array(0);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 if (!parentPort) throw new Error('plugin-worker runs only as a worker thread.');
 const port = parentPort;
@@ -145,15 +146,16 @@ function askHost(message: InitMessage, request: Parameters<typeof message.hostPo
   if (Atomics.wait(control, 0, 0, HOST_CALL_LIMIT_MS) === 'timed-out') {
     throw new Error(`The host did not answer the host call within ${HOST_CALL_LIMIT_MS} ms.`);
   }
-  // The answer was posted before the flag was set; allow the port a moment to deliver it.
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // The answer was posted before the flag was set, but a port may take a moment to make it
+  // visible (seen under load): poll, sleeping 1 ms at a time on a flag nobody sets.
+  for (let attempt = 0; attempt < 5000; attempt++) {
     const received = receiveMessageOnPort(message.hostPort);
     if (received) {
       const answer = received.message as HostAnswer;
       if (!answer.ok) throw new Error(answer.message);
       return answer.bytes;
     }
-    Atomics.wait(control, 0, 1, 1);
+    Atomics.wait(sleeper, 0, 0, 1);
   }
   throw new Error('The host answered the host call, but the answer never arrived.');
 }

@@ -96,7 +96,8 @@ describe('hot reload', { skip }, () => {
     );
     assert.equal(reloads(harness), 1);
     assert.equal(harness.count('wasmpipe.plugin.calls'), sent);
-    assert.equal(harness.count('wasmpipe.plugin.errors'), 0);
+    const failures = harness.lines.filter((line) => line.includes('failure=')).join('\n');
+    assert.equal(harness.count('wasmpipe.plugin.errors'), 0, failures);
     assert.equal(harness.count('wasmpipe.processor.dropped'), dropped * 6);
     assert.equal(harness.lines.filter((line) => line.includes('Plugin reloaded.')).length, 1);
   });
