@@ -173,9 +173,18 @@ describe('otlp_http delivery under faults', () => {
       retry_on_failure: fastRetry,
       sending_queue: { queue_size: 20, num_consumers: 2, on_full: 'drop_oldest' },
     });
-    const started = performance.now();
-    for (let batch = 0; batch < 20; batch++) await push('a', batch * 5, 5);
-    assert.ok(performance.now() - started < 2000, 'pushing never waited for room');
+    // The receiver stays down, so room never comes: had a push waited for it, it would not end.
+    // The generous limit only turns such a hang into a failure; a loaded machine may be slow.
+    const pushing = (async () => {
+      for (let batch = 0; batch < 20; batch++) await push('a', batch * 5, 5);
+    })();
+    let limit: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      limit = setTimeout(() => resolve(true), 20_000);
+    });
+    assert.equal(await Promise.race([pushing.then(() => false), waited]), false, 'pushing waited for room');
+    clearTimeout(limit);
+    assert.equal(receiver.points.length, 0, 'the receiver was down all along');
     assert.equal(queueSize(), 20);
     await receiver.up();
     await until(
