@@ -118,6 +118,8 @@ pipelines: { metrics: { collectors: [host_metrics], processors: [wasm/filter], e
     const downPort = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
 
+    // max_elapsed_time leaves room for the first attempt: a fresh process's first request can take
+    // most of a second on a loaded machine, and a batch already past the limit is dropped unretried.
     const config = await configFile(
       'down.yaml',
       `collectors: { host_metrics: { collection_interval: 100ms, initial_delay: 0s } }
@@ -125,7 +127,7 @@ exporters:
   otlp_http:
     endpoint: "http://127.0.0.1:${downPort}"
     timeout: 1s
-    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 1s }
+    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 3s }
 admin: { endpoint: "127.0.0.1:0" }
 pipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }
 `,
