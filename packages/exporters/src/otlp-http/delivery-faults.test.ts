@@ -137,11 +137,21 @@ describe('otlp_http delivery under faults', () => {
   test('a hung endpoint: each request is abandoned at timeout and retried until it is answered', async () => {
     const receiver = await sink();
     receiver.answer((attempt) => (attempt <= 2 ? 'hang' : 'accept'));
-    const { push, value } = await pipeline({ endpoint: receiver.url, timeout: '300ms', retry_on_failure: fastRetry });
+    // The client's 300 ms start before the sink sees the request arrive (in this same busy process),
+    // so the gap between arrivals is 300 ms + the 150 ms retry wait, give or take how much later
+    // the first arrival was seen than the second: 100 ms of that is allowed for a loaded machine.
+    const { push, value } = await pipeline({
+      endpoint: receiver.url,
+      timeout: '300ms',
+      retry_on_failure: { ...fastRetry, initial_interval: '150ms', randomization_factor: 0 },
+    });
     await push('a', 0, 5);
     await until(() => receiver.points.length === 5, 'the batch to arrive');
     const gap = (receiver.arrivals[1] as number) - (receiver.arrivals[0] as number);
-    assert.ok(gap >= 290, `the second attempt came ${Math.round(gap)}ms after the first; the timeout is 300ms`);
+    assert.ok(
+      gap >= 350,
+      `the second attempt came ${Math.round(gap)}ms after the first; the timeout is 300ms, the retry wait 150ms`,
+    );
     await until(() => receiver.abandoned === 2, 'the client to close both hung requests');
     await until(() => value('sent') === 5, 'the answer to be counted');
     assert.equal(value('send_failed'), 0);
