@@ -1,11 +1,23 @@
 // `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
+import { otlpEncoding } from './scenarios/otlp-encoding.ts';
+import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
+import { pluginChain } from './scenarios/plugin-chain.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, hostMetricsScrape, nginxScrapeCost];
+const scenarios: Scenario[] = [
+  sliceThroughput,
+  hostMetricsScrape,
+  nginxScrapeCost,
+  otlpEncoding,
+  otlpReceiverThroughput,
+  codecThroughput,
+  pluginChain,
+];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');
