@@ -16,7 +16,15 @@ export interface WasmpipeProcess {
   waitFor(pattern: RegExp, timeout?: number): Promise<void>;
   /** Resolves with the exit code (or the signal name) once the process ended. */
   exited(): Promise<number | string>;
+  /**
+   * The admin endpoint's URL, read from the process's own log line, so that a config can say
+   * `admin: { endpoint: 127.0.0.1:0 }` and no port has to be found free beforehand (another
+   * process could take it before wasmpipe binds it).
+   */
+  adminUrl(timeout?: number): Promise<string>;
 }
+
+const ADMIN_LISTENING = /The admin endpoint is listening\.[^\n]*?(http:\/\/[^\s"]+)/;
 
 /** Runs `wasmpipe ...args` with the given extra environment. */
 export function startWasmpipe(args: string[], env: Record<string, string> = {}): WasmpipeProcess {
@@ -48,6 +56,10 @@ export function startWasmpipe(args: string[], env: Record<string, string> = {}):
           throw new Error(`Timed out waiting for ${pattern}. stderr:\n${err}\nstdout:\n${out.slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    async adminUrl(timeout) {
+      await this.waitFor(ADMIN_LISTENING, timeout);
+      return ADMIN_LISTENING.exec(out + err)?.[1] as string;
     },
   };
 }
