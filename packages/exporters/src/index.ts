@@ -7,6 +7,7 @@ export { encodeLogsRequest } from './otlp/encode-logs.ts';
 export { encodeMetricsRequest } from './otlp/encode-metrics.ts';
 export type { OtlpJson } from './otlp/otlp-json.ts';
 export { logsToOtlpJson, metricsToOtlpJson } from './otlp/otlp-json.ts';
+export { anyValueFromJson, logsFromOtlpJson, metricsFromOtlpJson } from './otlp/otlp-json-decode.ts';
 export type { PartialSuccess } from './otlp/protobuf-reader.ts';
 export { readPartialSuccess } from './otlp/protobuf-reader.ts';
 export type { OtlpHttpConfig } from './otlp-http/config.ts';

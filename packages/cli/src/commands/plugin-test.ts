@@ -1,0 +1,155 @@
+// `wasmpipe plugin test PLUGIN.wasm --input RECORDS.json [--config CONFIG.yaml]`: runs a plugin
+// through the real host on records written as OTLP/JSON and prints what comes out as OTLP/JSON.
+
+import {
+  countItems,
+  errorMessage,
+  formatProblems,
+  type Logger,
+  type LogsBatch,
+  type MetricsBatch,
+  type Platform,
+  parseYaml,
+  type Signal,
+} from '@wasmpipe/core';
+import { logsFromOtlpJson, logsToOtlpJson, metricsFromOtlpJson, metricsToOtlpJson } from '@wasmpipe/exporters';
+import { CONTRACT_VERSION, isCompatibleContract, WapcPlugin } from '@wasmpipe/host-wapc';
+
+/** Options of `wasmpipe plugin test`. */
+export interface PluginTestOptions {
+  plugin: string;
+  input: string;
+  config: string | undefined;
+}
+
+/** Where the command writes: results (stdout) and messages for a person (stderr). */
+export interface CommandOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+type Batch = { signal: 'metrics'; batch: MetricsBatch } | { signal: 'logs'; batch: LogsBatch };
+
+/**
+ * Runs every batch of the input file through the plugin, one guest call per batch, printing each
+ * result as one OTLP/JSON document (indented for one batch, one line each for several).
+ * Resolves with 0, or 1 when the plugin fails or the input is invalid.
+ */
+export async function pluginTestCommand(
+  options: PluginTestOptions,
+  platform: Platform,
+  output: CommandOutput,
+  logger: Logger,
+): Promise<number> {
+  let batches: Batch[];
+  let config: unknown;
+  try {
+    batches = parseOtlpJsonDocuments(await platform.readTextFile(options.input), options.input);
+    config = options.config === undefined ? undefined : await readPluginConfig(options.config, platform);
+  } catch (error) {
+    output.err(errorMessage(error));
+    return 1;
+  }
+  let plugin: WapcPlugin;
+  try {
+    plugin = await WapcPlugin.load(await platform.readFile(options.plugin), { logger });
+    const description = await plugin.describe();
+    if (!isCompatibleContract(description.contractVersion)) {
+      throw new Error(
+        `The plugin ${description.name} was built for contract ${description.contractVersion}; this host speaks ${CONTRACT_VERSION}.`,
+      );
+    }
+    for (const signal of new Set(batches.map((entry) => entry.signal))) {
+      if (!description.signals.includes(signal)) {
+        throw new Error(
+          `The plugin ${description.name} handles ${description.signals.join(', ') || 'no signals'}, not ${signal}.`,
+        );
+      }
+    }
+    await plugin.configure(config);
+  } catch (error) {
+    output.err(`${options.plugin}: ${errorMessage(error)}`);
+    return 1;
+  }
+  const indent = batches.length === 1 ? 2 : undefined;
+  for (const [index, entry] of batches.entries()) {
+    const incoming = countItems(entry.signal, entry.batch as never);
+    const started = performance.now();
+    let json: object;
+    let outgoing: number;
+    try {
+      if (entry.signal === 'metrics') {
+        const result = await plugin.processMetrics(entry.batch);
+        json = metricsToOtlpJson(result);
+        outgoing = countItems('metrics', result);
+      } else {
+        const result = await plugin.processLogs(entry.batch);
+        json = logsToOtlpJson(result);
+        outgoing = countItems('logs', result);
+      }
+    } catch (error) {
+      output.err(`Batch ${index + 1} (${incoming} ${unit(entry.signal)}): ${errorMessage(error)}`);
+      return 1;
+    }
+    const elapsed = performance.now() - started;
+    output.out(JSON.stringify(json, null, indent));
+    output.err(
+      `Batch ${index + 1}: ${incoming} ${unit(entry.signal)} in, ${outgoing} out, ` +
+        `${incoming - outgoing} dropped (${elapsed.toFixed(2)} ms).`,
+    );
+  }
+  return 0;
+}
+
+function unit(signal: Signal): string {
+  return signal === 'metrics' ? 'data points' : 'log records';
+}
+
+/**
+ * Reads OTLP/JSON requests from text: one JSON document (a request, or a list of requests), or
+ * newline-delimited documents (what `wasmpipe tap --format json` prints). Each request is one batch.
+ */
+export function parseOtlpJsonDocuments(text: string, source: string): Batch[] {
+  let documents: unknown[];
+  try {
+    const whole = JSON.parse(text) as unknown;
+    documents = Array.isArray(whole) ? whole : [whole];
+  } catch (wholeError) {
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length < 2) throw new Error(`${source} is not valid JSON: ${errorMessage(wholeError)}`);
+    documents = lines.map((line, index) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch (error) {
+        throw new Error(`${source}:${index + 1} is not valid JSON: ${errorMessage(error)}`);
+      }
+    });
+  }
+  if (documents.length === 0) throw new Error(`${source} holds no OTLP/JSON request.`);
+  return documents.map((document, index) => {
+    const where = documents.length === 1 ? source : `${source} (request ${index + 1})`;
+    try {
+      if (isObjectWith(document, 'resourceMetrics') || isObjectWith(document, 'resource_metrics')) {
+        return { signal: 'metrics', batch: metricsFromOtlpJson(document) };
+      }
+      if (isObjectWith(document, 'resourceLogs') || isObjectWith(document, 'resource_logs')) {
+        return { signal: 'logs', batch: logsFromOtlpJson(document) };
+      }
+    } catch (error) {
+      throw new Error(`${where}: ${errorMessage(error)}`);
+    }
+    throw new Error(
+      `${where} is neither an OTLP/JSON ExportMetricsServiceRequest (resourceMetrics) nor an ExportLogsServiceRequest (resourceLogs).`,
+    );
+  });
+}
+
+function isObjectWith(value: unknown, key: string): boolean {
+  return typeof value === 'object' && value !== null && key in value;
+}
+
+async function readPluginConfig(path: string, platform: Platform): Promise<unknown> {
+  const parsed = parseYaml(await platform.readTextFile(path), path);
+  if (!parsed.ok) throw new Error(formatProblems(parsed.problems));
+  return parsed.value;
+}

@@ -1,0 +1,159 @@
+// `wasmpipe plugin inspect` and `wasmpipe plugin test`, run as the built binary on the filter
+// plugin compiled from source.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { FILTER_WASM, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+const METRICS = fixture('host-metrics.otlp.json');
+const LOGS = fixture('access-log.otlp.json');
+
+let directory: string;
+before(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'wasmpipe-plugin-'));
+});
+after(() => rm(directory, { recursive: true, force: true }));
+
+async function file(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(directory, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function run(args: string[]) {
+  const process = startWasmpipe(args);
+  const code = await process.exited();
+  return { code, stdout: process.stdout(), stderr: process.stderr() };
+}
+
+/** A valid module that imports WASI's path_open, which the host refuses. */
+function moduleImportingPathOpen(): Uint8Array {
+  const name = (text: string) => [text.length, ...new TextEncoder().encode(text)];
+  const section = (id: number, body: number[]) => [id, body.length, ...body];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 0, 0]), // one type: () -> ()
+    ...section(2, [1, ...name('wasi_snapshot_preview1'), ...name('path_open'), 0x00, 0]),
+    ...section(5, [1, 0x01, 2, 16]), // memory: 2 pages, at most 16
+    ...section(7, [1, ...name('memory'), 0x02, 0]),
+  ]);
+}
+
+describe('wasmpipe plugin inspect', () => {
+  it('prints imports, exports, describe, contract version, memory limits and sha256', async () => {
+    const sha256 = createHash('sha256')
+      .update(await readFile(FILTER_WASM))
+      .digest('hex');
+    const text = await run(['plugin', 'inspect', FILTER_WASM]);
+    assert.equal(text.code, 0, text.stderr);
+    for (const expected of [
+      new RegExp(`sha256 +${sha256}`),
+      /describe +name filter, version \d+\.\d+\.\d+, signals metrics/,
+      /contract +\d+\.\d+\.\d+ \(this host speaks \d+\.\d+\.\d+: compatible\)/,
+      /memory +\d+ page\(s\)/,
+      /imports +wapc\.__guest_\w+ \(function\)/,
+      /exports +__guest_call \(function\)/,
+      /problems +none/,
+    ]) {
+      assert.match(text.stdout, expected);
+    }
+    const json = await run(['plugin', 'inspect', FILTER_WASM, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.sha256, sha256);
+    assert.equal(report.describe.name, 'filter');
+    assert.deepEqual(report.describe.signals, ['metrics']);
+    assert.equal(report.contract.compatible, true);
+    assert.equal(report.contract.plugin, report.describe.contractVersion);
+    assert.ok(report.exports.some((entry: { name: string }) => entry.name === '__guest_call'));
+    assert.ok(report.imports.every((entry: { module: string }) => entry.module === 'wapc'));
+    assert.equal(report.memory[0].imported, false);
+    assert.ok(report.memory[0].minimum >= 1);
+    assert.deepEqual(report.problems, []);
+  });
+
+  it('lists why the host would refuse a module, with its declared memory limits, and exits 1', async () => {
+    const refused = await run(['plugin', 'inspect', await file('wasi.wasm', moduleImportingPathOpen()), '--json']);
+    assert.equal(refused.code, 1);
+    const report = JSON.parse(refused.stdout);
+    assert.deepEqual(report.memory, [
+      { minimum: 2, maximum: 16, shared: false, imported: false, minimumBytes: 131_072, maximumBytes: 1_048_576 },
+    ]);
+    assert.equal(report.describe, null);
+    assert.match(report.problems.join('\n'), /imports "wasi_snapshot_preview1\.path_open"/);
+    assert.match(report.problems.join('\n'), /does not export the function "__guest_call"/);
+
+    const text = await run(['plugin', 'inspect', await file('not.wasm', 'plain text')]);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /problems +the file is not a WebAssembly module/);
+
+    const truncated = await readFile(FILTER_WASM);
+    const cut = await run(['plugin', 'inspect', await file('cut.wasm', truncated.subarray(0, 200))]);
+    assert.equal(cut.code, 1);
+    assert.match(cut.stdout, /problems +the module does not compile/);
+
+    const absent = await run(['plugin', 'inspect', join(directory, 'absent.wasm')]);
+    assert.equal(absent.code, 1);
+    assert.match(absent.stderr, /Cannot read .*absent\.wasm/);
+  });
+});
+
+describe('wasmpipe plugin test', () => {
+  it('runs the plugin on OTLP/JSON records and prints what comes out as OTLP/JSON', async () => {
+    const config = await file('filter.yaml', 'exclude: ["system.cpu.*"]\n');
+    const result = await run(['plugin', 'test', FILTER_WASM, '--input', METRICS, '--config', config]);
+    assert.equal(result.code, 0, result.stderr);
+    const output = JSON.parse(result.stdout);
+    const metrics = output.resourceMetrics[0].scopeMetrics[0].metrics;
+    assert.deepEqual(
+      metrics.map((metric: { name: string }) => metric.name),
+      ['system.memory.usage'],
+    );
+    // What the plugin keeps comes out exactly as it went in.
+    const input = JSON.parse(await readFile(METRICS, 'utf8'));
+    assert.deepEqual(metrics[0], input.resourceMetrics[0].scopeMetrics[0].metrics[1]);
+    assert.deepEqual(output.resourceMetrics[0].resource, input.resourceMetrics[0].resource);
+    assert.match(result.stderr, /Batch 1: 4 data points in, 1 out, 3 dropped/);
+  });
+
+  it('without --config the plugin gets no config; several requests, one per line, give one line each', async () => {
+    const one = JSON.stringify(JSON.parse(await readFile(METRICS, 'utf8')));
+    const input = await file('two.ndjson', `${one}\n\n${one}\n`);
+    const result = await run(['plugin', 'test', FILTER_WASM, '--input', input]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const line of lines) assert.deepEqual(JSON.parse(line), JSON.parse(one));
+    assert.match(result.stderr, /Batch 2: 4 data points in, 4 out, 0 dropped/);
+  });
+
+  it('reports a plugin error, a configure error and bad input on stderr with exit 1', async () => {
+    const logs = await run(['plugin', 'test', FILTER_WASM, '--input', LOGS]);
+    assert.equal(logs.code, 1);
+    assert.match(logs.stderr, /The plugin filter handles metrics, not logs\./);
+
+    const badConfig = await file('bad.yaml', 'exclude: 3\n');
+    const configure = await run(['plugin', 'test', FILTER_WASM, '--input', METRICS, '--config', badConfig]);
+    assert.equal(configure.code, 1);
+    assert.match(configure.stderr, /configure failed: Option "exclude" must be a list of glob strings/);
+    assert.equal(configure.stdout, '');
+
+    const notOtlp = await run(['plugin', 'test', FILTER_WASM, '--input', await file('x.json', '{"spans": []}')]);
+    assert.equal(notOtlp.code, 1);
+    assert.match(notOtlp.stderr, /neither an OTLP\/JSON ExportMetricsServiceRequest/);
+
+    const wrongType = await file('wrong.json', '{"resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": 7}]}]}]}');
+    const typed = await run(['plugin', 'test', FILTER_WASM, '--input', wrongType]);
+    assert.equal(typed.code, 1);
+    assert.match(typed.stderr, /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.name: expected a string, got 7/);
+
+    const missingInput = await run(['plugin', 'test', FILTER_WASM]);
+    assert.equal(missingInput.code, 2);
+    assert.match(missingInput.stderr, /needs --input/);
+  });
+});
