@@ -1,9 +1,10 @@
 // `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput];
+const scenarios: Scenario[] = [sliceThroughput, pluginCallCost];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');
