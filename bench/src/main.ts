@@ -1,10 +1,11 @@
 // `npm run bench [-- scenario-name ...] [--runs N]`: runs the benchmark scenarios and writes
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
+import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, pluginCallCost];
+const scenarios: Scenario[] = [sliceThroughput, codecThroughput, pluginCallCost];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

@@ -25,7 +25,7 @@ const SINK = fileURLToPath(new URL('../otlp-sink.mjs', import.meta.url));
 const BATCHES = 1500;
 
 /** One scrape of a 16-CPU host with two disks and two interfaces, shaped as host_metrics emits it. */
-function hostShapedBatch(): MetricsBatch {
+export function hostShapedBatch(): MetricsBatch {
   const time = nowUnixNano();
   const start = time - 3_600_000_000_000n;
   const points = (attributes: Attributes[], value: () => number) =>

@@ -46,7 +46,7 @@ export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeErro
 export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
 export { createPipeline, use } from './library/create-pipeline.ts';
 export type { BatchOf } from './model/batch.ts';
-export { cloneBatch, countDataPoints, countItems, countLogRecords } from './model/batch.ts';
+export { cloneBatch, countDataPoints, countItems, countLogRecords, ITEM_COUNT } from './model/batch.ts';
 export type { AnyValue, Attributes, InstrumentationScope, Resource, Signal } from './model/common.ts';
 export { SIGNALS } from './model/common.ts';
 export type { LogRecord, LogsBatch, ResourceLogs, ScopeLogs } from './model/logs.ts';

@@ -1,19 +1,29 @@
 // The public entry of @wasmpipe/host-wapc: the `wasm` processor, the plugin host and the codec.
 
 export {
+  applyLogsAnswer,
+  applyMetricsAnswer,
+  type BatchCounts,
   createWireDecoder,
   createWireEncoder,
   decodeLogsBatch,
   decodeMetricsBatch,
   encodeLogsBatch,
   encodeMetricsBatch,
+  isEmptyBatch,
+  isWireBatch,
+  logsBatchFromBytes,
+  METRIC_TYPE_CODES,
+  metricsBatchFromBytes,
+  scanLogsBytes,
+  scanMetricsBytes,
 } from './codec/codec.ts';
-export { logsBatchFromWire, logsBatchToWire } from './codec/logs-wire.ts';
-export { METRIC_TYPE_CODES, metricsBatchFromWire, metricsBatchToWire } from './codec/metrics-wire.ts';
 export type { ProcessResult } from './codec/process-result.ts';
 export { decodeProcessResult } from './codec/process-result.ts';
 export { applyLogsSelection, applyMetricsSelection, countMetrics, selectionBitmap } from './codec/selection.ts';
-export { CONTRACT_VERSION, isCompatibleContract } from './plugin/contract.ts';
+export { applyLogsSelectionToBytes, applyMetricsSelectionToBytes } from './codec/selection-bytes.ts';
+export * from './generated/host-calls.ts';
+export { CONTRACT_VERSION, isCompatibleContract, OLDEST_COMPATIBLE_CONTRACT } from './plugin/contract.ts';
 export { checkModuleInterface, compilePlugin, hasWasmMagic, sha256Hex } from './plugin/validate-module.ts';
 export type { PluginDescription, WapcPluginOptions } from './plugin/wapc-plugin.ts';
 export { isPluginTrap, WapcPlugin } from './plugin/wapc-plugin.ts';

@@ -8,8 +8,21 @@ export interface BatchOf {
   logs: LogsBatch;
 }
 
+/**
+ * A batch whose items are known without walking it carries the count under this key (a plugin's
+ * batch still held as bytes does, so counting it does not decode it).
+ */
+export const ITEM_COUNT: unique symbol = Symbol.for('wasmpipe.batch.itemCount');
+
+function carriedCount(batch: object): number | undefined {
+  const count = (batch as { [ITEM_COUNT]?: unknown })[ITEM_COUNT];
+  return typeof count === 'number' ? count : undefined;
+}
+
 /** Counts the data points in a metrics batch: the unit that throughput and drops are counted in. */
 export function countDataPoints(batch: MetricsBatch): number {
+  const carried = carriedCount(batch);
+  if (carried !== undefined) return carried;
   let count = 0;
   for (const resourceMetrics of batch.resourceMetrics) {
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
@@ -21,6 +34,8 @@ export function countDataPoints(batch: MetricsBatch): number {
 
 /** Counts the log records in a logs batch. */
 export function countLogRecords(batch: LogsBatch): number {
+  const carried = carriedCount(batch);
+  if (carried !== undefined) return carried;
   let count = 0;
   for (const resourceLogs of batch.resourceLogs) {
     for (const scopeLogs of resourceLogs.scopeLogs) count += scopeLogs.logRecords.length;

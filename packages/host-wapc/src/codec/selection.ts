@@ -1,7 +1,7 @@
-// Applies a plugin's selection bitmap to the host's own record tree. Nothing is decoded: the
+// Applies a plugin's selection bitmaps to the host's own record tree. Nothing is decoded: the
 // guest answered which items to keep, and the host filters the arrays it already holds.
 
-import { type LogsBatch, type MetricsBatch, permanentError } from '@wasmpipe/core';
+import { countDataPoints, type LogsBatch, type MetricsBatch, permanentError } from '@wasmpipe/core';
 
 /** True when bit `index` (least significant bit first within each byte) is set. */
 export function isKept(keep: Uint8Array, index: number): boolean {
@@ -26,13 +26,31 @@ export function countMetrics(batch: MetricsBatch): number {
   return count;
 }
 
-/** Keeps the selected metrics, in place; scopes and resources left empty are removed. */
-export function applyMetricsSelection(batch: MetricsBatch, keep: Uint8Array): MetricsBatch {
-  checkLength(keep, countMetrics(batch), 'metrics');
-  let index = 0;
+/**
+ * Keeps the selected metrics and data points, in place. A metric that had points and keeps none
+ * is removed; scopes and resources left empty are removed. Lengths are checked before anything
+ * changes, so a wrong answer leaves the batch as it was.
+ */
+export function applyMetricsSelection(batch: MetricsBatch, keep?: Uint8Array, keepPoints?: Uint8Array): MetricsBatch {
+  if (keep) checkLength(keep, countMetrics(batch), 'metrics');
+  if (keepPoints) checkLength(keepPoints, countDataPoints(batch), 'data points');
+  let metricIndex = 0;
+  let pointIndex = 0;
   for (const resourceMetrics of batch.resourceMetrics) {
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-      scopeMetrics.metrics = scopeMetrics.metrics.filter(() => isKept(keep, index++));
+      scopeMetrics.metrics = scopeMetrics.metrics.filter((metric) => {
+        const metricKept = !keep || isKept(keep, metricIndex);
+        metricIndex += 1;
+        const points = metric.data.dataPoints as unknown[];
+        const first = pointIndex;
+        pointIndex += points.length;
+        if (!metricKept) return false;
+        if (!keepPoints || points.length === 0) return true;
+        const kept = points.filter((_, index) => isKept(keepPoints, first + index));
+        if (kept.length === points.length) return true;
+        (metric.data as { dataPoints: unknown[] }).dataPoints = kept;
+        return kept.length > 0;
+      });
     }
     resourceMetrics.scopeMetrics = resourceMetrics.scopeMetrics.filter(
       (scopeMetrics) => scopeMetrics.metrics.length > 0,
@@ -60,7 +78,8 @@ export function applyLogsSelection(batch: LogsBatch, keep: Uint8Array): LogsBatc
   return batch;
 }
 
-function checkLength(keep: Uint8Array, count: number, items: string): void {
+/** Refuses a bitmap whose length is not exactly ceil(count / 8) bytes. */
+export function checkLength(keep: Uint8Array, count: number, items: string): void {
   const expected = Math.ceil(count / 8);
   if (keep.length !== expected) {
     throw permanentError(

@@ -29,7 +29,7 @@ describe('contracts/wasmpipe.apexlang', () => {
 
   it('carries the version this host speaks', async () => {
     const { source } = await loadContract();
-    assert.match(source, new RegExp(`@version\\("${CONTRACT_VERSION.replaceAll('.', '\\.')}"\\)`));
+    assert.match(source, new RegExp(`@version\\(value: "${CONTRACT_VERSION.replaceAll('.', '\\.')}"`));
   });
 
   it('defines the plugin operations, the host functions and the batch types', async () => {
@@ -38,7 +38,7 @@ describe('contracts/wasmpipe.apexlang', () => {
     const byName = new Map(definitions.map((definition) => [definition.name?.value, definition]));
     const operations = (name: string) => byName.get(name)?.operations?.map((operation) => operation.name?.value);
     assert.deepEqual(operations('Plugin'), ['describe', 'configure', 'process_metrics', 'process_logs']);
-    assert.deepEqual(operations('Host'), ['log', 'metric', 'clock']);
+    assert.deepEqual(operations('Host'), ['log', 'metric', 'state_get', 'state_set', 'state_delete', 'clock']);
     for (const type of [
       'MetricsBatch',
       'LogsBatch',
@@ -58,10 +58,12 @@ describe('contracts/wasmpipe.apexlang', () => {
 });
 
 describe('isCompatibleContract', () => {
-  it('accepts the same minor while the contract is 0.x', () => {
-    assert.equal(isCompatibleContract('0.1.0'), true);
-    assert.equal(isCompatibleContract('0.1.7'), true);
-    assert.equal(isCompatibleContract('0.2.0'), false);
-    assert.equal(isCompatibleContract('1.1.0'), false);
+  it('accepts the same major from the oldest compatible version up to its own', () => {
+    assert.equal(isCompatibleContract('0.2.0'), true);
+    assert.equal(isCompatibleContract('0.2.9'), true);
+    assert.equal(isCompatibleContract('0.1.0'), false, 'older than the oldest compatible version');
+    assert.equal(isCompatibleContract('0.3.0'), false, 'newer than the host');
+    assert.equal(isCompatibleContract('1.2.0'), false, 'another major');
+    assert.equal(isCompatibleContract('two'), false);
   });
 });

@@ -1,12 +1,14 @@
-// Constants of contracts/wasmpipe.apexlang that the host needs at run time. A test checks them
-// against the IDL so the two cannot drift.
+// Constants of contracts/wasmpipe.apexlang that the host needs at run time, generated from the
+// IDL (src/generated/contract.ts), and the version rule.
 
-/** The contract version this host speaks (the IDL namespace's `@version`). */
-export const CONTRACT_VERSION = '0.1.0';
+import { CONTRACT_VERSION, OLDEST_COMPATIBLE_CONTRACT } from '../generated/contract.ts';
 
-/** The waPC binding and namespace of the contract's host calls. */
-export const HOST_BINDING = 'wasmpipe';
-export const HOST_NAMESPACE = 'v0';
+export {
+  CONTRACT_VERSION,
+  HOST_BINDING,
+  HOST_NAMESPACE,
+  OLDEST_COMPATIBLE_CONTRACT,
+} from '../generated/contract.ts';
 
 /** The waPC protocol functions a guest may import from module `wapc`. */
 export const WAPC_IMPORTS: ReadonlySet<string> = new Set([
@@ -21,9 +23,20 @@ export const WAPC_IMPORTS: ReadonlySet<string> = new Set([
   '__console_log',
 ]);
 
-/** True when a plugin built against `version` can run on this host (same major; same minor while 0.x). */
+/**
+ * True when a plugin built against `version` can run on this host: the same major, and
+ * OLDEST_COMPATIBLE_CONTRACT <= version <= CONTRACT_VERSION comparing major.minor (contracts/README.md).
+ */
 export function isCompatibleContract(version: string): boolean {
-  const [major, minor] = version.split('.');
-  const [hostMajor, hostMinor] = CONTRACT_VERSION.split('.');
-  return major === hostMajor && (hostMajor !== '0' || minor === hostMinor);
+  const plugin = majorMinor(version);
+  const host = majorMinor(CONTRACT_VERSION);
+  const oldest = majorMinor(OLDEST_COMPATIBLE_CONTRACT);
+  if (!plugin || !host || !oldest || plugin[0] !== host[0]) return false;
+  const rank = ([major, minor]: [number, number]) => major * 1_000_000 + minor;
+  return rank(oldest) <= rank(plugin) && rank(plugin) <= rank(host);
+}
+
+function majorMinor(version: string): [number, number] | undefined {
+  const match = /^(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
 }

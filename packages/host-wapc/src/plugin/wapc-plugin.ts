@@ -1,5 +1,6 @@
 // One loaded waPC plugin: describe, configure, and one guest call per batch. Selections are
-// applied to the caller's own tree; replacement batches are decoded and checked.
+// applied to the tree or the bytes the host holds; replacement batches are checked and kept as
+// bytes until something reads them (see codec/wire-batch.ts).
 
 import type { Encoder } from '@msgpack/msgpack';
 import {
@@ -10,11 +11,14 @@ import {
   type Signal,
   silentLogger,
 } from '@wasmpipe/core';
-import { createWireDecoder, createWireEncoder } from '../codec/codec.ts';
-import { logsBatchFromWire, logsBatchToWire } from '../codec/logs-wire.ts';
-import { metricsBatchFromWire, metricsBatchToWire } from '../codec/metrics-wire.ts';
-import { decodeProcessResult } from '../codec/process-result.ts';
-import { applyLogsSelection, applyMetricsSelection } from '../codec/selection.ts';
+import {
+  applyLogsAnswer,
+  applyMetricsAnswer,
+  createWireDecoder,
+  createWireEncoder,
+  encodeLogsBatch,
+  encodeMetricsBatch,
+} from '../codec/codec.ts';
 import { ContractHost } from './contract-host.ts';
 import { createHostCallHandler } from './host-calls.ts';
 import { compilePlugin } from './validate-module.ts';
@@ -88,22 +92,19 @@ export class WapcPlugin {
     this.#configPayload = payload;
   }
 
-  /** Runs one metrics batch through the plugin: returns `batch` filtered in place, or a new batch. */
+  /**
+   * Runs one metrics batch through the plugin. The result may hold the batch as bytes only (a
+   * wire batch): the next plugin takes them as they are, and the tree is decoded when read.
+   */
   async processMetrics(batch: MetricsBatch): Promise<MetricsBatch> {
-    const answer = decodeProcessResult(
-      await this.#call('process_metrics', this.#encoder.encodeSharedRef(metricsBatchToWire(batch))),
-    );
-    if (answer.kind === 'keep') return applyMetricsSelection(batch, answer.keep);
-    return answer.kind === 'replace' ? metricsBatchFromWire(answer.batch) : batch;
+    const input = encodeMetricsBatch(batch);
+    return applyMetricsAnswer(batch, input, await this.#call('process_metrics', input));
   }
 
-  /** Runs one logs batch through the plugin: returns `batch` filtered in place, or a new batch. */
+  /** Runs one logs batch through the plugin (see {@link processMetrics}). */
   async processLogs(batch: LogsBatch): Promise<LogsBatch> {
-    const answer = decodeProcessResult(
-      await this.#call('process_logs', this.#encoder.encodeSharedRef(logsBatchToWire(batch))),
-    );
-    if (answer.kind === 'keep') return applyLogsSelection(batch, answer.keep);
-    return answer.kind === 'replace' ? logsBatchFromWire(answer.batch) : batch;
+    const input = encodeLogsBatch(batch);
+    return applyLogsAnswer(batch, input, await this.#call('process_logs', input));
   }
 
   async #instantiate(): Promise<ContractHost> {

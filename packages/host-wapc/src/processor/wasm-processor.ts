@@ -11,6 +11,7 @@ import {
   type Signal,
   StateChangeLog,
 } from '@wasmpipe/core';
+import { isEmptyBatch } from '../codec/codec.ts';
 import { CONTRACT_VERSION, isCompatibleContract } from '../plugin/contract.ts';
 import { isPluginTrap, WapcPlugin } from '../plugin/wapc-plugin.ts';
 import type { WasmProcessorConfig } from './config.ts';
@@ -105,5 +106,5 @@ export async function createWasmProcessor(
 }
 
 function isEmpty(batch: BatchOf[Signal]): boolean {
-  return 'resourceMetrics' in batch ? batch.resourceMetrics.length === 0 : batch.resourceLogs.length === 0;
+  return isEmptyBatch(batch);
 }

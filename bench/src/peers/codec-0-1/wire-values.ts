@@ -1,3 +1,6 @@
+// Benchmark peer: the foundation's codec (contract 0.1.0), copied unchanged from
+// packages/host-wapc/src/codec/wire-values.ts as it was before contract 0.2.0 replaced it.
+
 // Checked readers for values decoded from the contract's msgpack layout. A replacement batch
 // comes from a guest, so every field is checked before it enters the host's record tree.
 

@@ -1,3 +1,6 @@
+// Benchmark peer: the foundation's codec (contract 0.1.0), copied unchanged from
+// packages/host-wapc/src/codec/metrics-wire.ts as it was before contract 0.2.0 replaced it.
+
 // MetricsBatch <-> the contract's tuple tree (before msgpack encoding, after decoding).
 
 import type {

@@ -1,3 +1,6 @@
+// Benchmark peer: the foundation's codec (contract 0.1.0), copied unchanged from
+// packages/host-wapc/src/codec/data-points-wire.ts as it was before contract 0.2.0 replaced it.
+
 // Data point tuples. Every kind starts with the same five fields (attributes, start time, time,
 // flags, exemplars); the kind's own fields follow, in contracts/wasmpipe.apexlang order.
 
