@@ -1,5 +1,5 @@
-// `wasmpipe plugin inspect` and `wasmpipe plugin test`, run as the built binary on the filter
-// plugin compiled from source.
+// `wasmpipe plugin inspect` and `wasmpipe plugin test`, run as the built binary on the redact
+// plugin (C) compiled from source.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FILTER_WASM, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
+import { REDACT_WASM, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const METRICS = fixture('host-metrics.otlp.json');
@@ -45,29 +45,31 @@ function moduleImportingPathOpen(): Uint8Array {
 }
 
 describe('wasmpipe plugin inspect', () => {
-  it('prints imports, exports, describe, contract version, memory limits and sha256', async () => {
+  it('prints imports, exports, describe, contract version, memory limits, toolchain and sha256', async () => {
     const sha256 = createHash('sha256')
-      .update(await readFile(FILTER_WASM))
+      .update(await readFile(REDACT_WASM))
       .digest('hex');
-    const text = await run(['plugin', 'inspect', FILTER_WASM]);
+    const text = await run(['plugin', 'inspect', REDACT_WASM]);
     assert.equal(text.code, 0, text.stderr);
     for (const expected of [
       new RegExp(`sha256 +${sha256}`),
-      /describe +name filter, version \d+\.\d+\.\d+, signals metrics/,
-      /contract +\d+\.\d+\.\d+ \(this host speaks \d+\.\d+\.\d+: compatible\)/,
-      /memory +\d+ page\(s\)/,
-      /imports +wapc\.__guest_\w+ \(function\)/,
-      /exports +__guest_call \(function\)/,
+      /describe +name redact, version \d+\.\d+\.\d+, signals metrics, logs/,
+      /contract +0\.2\.0 \(this host speaks \d+\.\d+\.\d+: compatible\)/,
+      /memory +\d+ page\(s\) \(\d+ KiB\) at start/,
+      /built by +processed-by: .*clang/,
+      /imports +wapc\.__\w+ \(function\)/,
+      / +wapc\.__host_call \(function\)/,
+      /exports +.*\n? *.*__guest_call \(function\)/,
       /problems +none/,
     ]) {
       assert.match(text.stdout, expected);
     }
-    const json = await run(['plugin', 'inspect', FILTER_WASM, '--json']);
+    const json = await run(['plugin', 'inspect', REDACT_WASM, '--json']);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout);
     assert.equal(report.sha256, sha256);
-    assert.equal(report.describe.name, 'filter');
-    assert.deepEqual(report.describe.signals, ['metrics']);
+    assert.equal(report.describe.name, 'redact');
+    assert.deepEqual(report.describe.signals, ['metrics', 'logs']);
     assert.equal(report.contract.compatible, true);
     assert.equal(report.contract.plugin, report.describe.contractVersion);
     assert.ok(report.exports.some((entry: { name: string }) => entry.name === '__guest_call'));
@@ -92,7 +94,7 @@ describe('wasmpipe plugin inspect', () => {
     assert.equal(text.code, 1);
     assert.match(text.stdout, /problems +the file is not a WebAssembly module/);
 
-    const truncated = await readFile(FILTER_WASM);
+    const truncated = await readFile(REDACT_WASM);
     const cut = await run(['plugin', 'inspect', await file('cut.wasm', truncated.subarray(0, 200))]);
     assert.equal(cut.code, 1);
     assert.match(cut.stdout, /problems +the module does not compile/);
@@ -105,54 +107,52 @@ describe('wasmpipe plugin inspect', () => {
 
 describe('wasmpipe plugin test', () => {
   it('runs the plugin on OTLP/JSON records and prints what comes out as OTLP/JSON', async () => {
-    const config = await file('filter.yaml', 'exclude: ["system.cpu.*"]\n');
-    const result = await run(['plugin', 'test', FILTER_WASM, '--input', METRICS, '--config', config]);
+    const config = await file('redact.yaml', 'mode: mask\nmask: "<gone>"\n');
+    const result = await run(['plugin', 'test', REDACT_WASM, '--input', LOGS, '--config', config]);
     assert.equal(result.code, 0, result.stderr);
     const output = JSON.parse(result.stdout);
-    const metrics = output.resourceMetrics[0].scopeMetrics[0].metrics;
-    assert.deepEqual(
-      metrics.map((metric: { name: string }) => metric.name),
-      ['system.memory.usage'],
-    );
-    // What the plugin keeps comes out exactly as it went in.
-    const input = JSON.parse(await readFile(METRICS, 'utf8'));
-    assert.deepEqual(metrics[0], input.resourceMetrics[0].scopeMetrics[0].metrics[1]);
-    assert.deepEqual(output.resourceMetrics[0].resource, input.resourceMetrics[0].resource);
-    assert.match(result.stderr, /Batch 1: 4 data points in, 1 out, 3 dropped/);
+    const input = JSON.parse(await readFile(LOGS, 'utf8'));
+    const [record] = output.resourceLogs[0].scopeLogs[0].logRecords;
+    assert.deepEqual(record.body, { stringValue: 'GET /login?user=<gone>&token=<gone> HTTP/1.1 200' });
+    assert.deepEqual(record.attributes[0], { key: 'client.address', value: { stringValue: '<gone>' } });
+    // What the plugin leaves alone comes out exactly as it went in.
+    const [original] = input.resourceLogs[0].scopeLogs[0].logRecords;
+    assert.deepEqual(record.attributes.slice(3), original.attributes.slice(3));
+    assert.deepEqual(output.resourceLogs[0].resource, input.resourceLogs[0].resource);
+    assert.equal(record.timeUnixNano, original.timeUnixNano);
+    assert.match(result.stderr, /Batch 1: 1 log records in, 1 out, 0 dropped/);
+    assert.match(result.stderr, /Redact configured: masking\./, "the plugin's own log line");
   });
 
   it('without --config the plugin gets no config; several requests, one per line, give one line each', async () => {
     const one = JSON.stringify(JSON.parse(await readFile(METRICS, 'utf8')));
     const input = await file('two.ndjson', `${one}\n\n${one}\n`);
-    const result = await run(['plugin', 'test', FILTER_WASM, '--input', input]);
+    const result = await run(['plugin', 'test', REDACT_WASM, '--input', input]);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
+    // Host metrics hold no secrets: they come out unchanged.
     for (const line of lines) assert.deepEqual(JSON.parse(line), JSON.parse(one));
     assert.match(result.stderr, /Batch 2: 4 data points in, 4 out, 0 dropped/);
   });
 
-  it('reports a plugin error, a configure error and bad input on stderr with exit 1', async () => {
-    const logs = await run(['plugin', 'test', FILTER_WASM, '--input', LOGS]);
-    assert.equal(logs.code, 1);
-    assert.match(logs.stderr, /The plugin filter handles metrics, not logs\./);
-
-    const badConfig = await file('bad.yaml', 'exclude: 3\n');
-    const configure = await run(['plugin', 'test', FILTER_WASM, '--input', METRICS, '--config', badConfig]);
+  it('reports a configure error and bad input on stderr with exit 1', async () => {
+    const badConfig = await file('bad.yaml', 'mode: scramble\n');
+    const configure = await run(['plugin', 'test', REDACT_WASM, '--input', METRICS, '--config', badConfig]);
     assert.equal(configure.code, 1);
-    assert.match(configure.stderr, /configure failed: Option "exclude" must be a list of glob strings/);
+    assert.match(configure.stderr, /configure failed: Option "mode" must be "mask" or "hash"; got "scramble"/);
     assert.equal(configure.stdout, '');
 
-    const notOtlp = await run(['plugin', 'test', FILTER_WASM, '--input', await file('x.json', '{"spans": []}')]);
+    const notOtlp = await run(['plugin', 'test', REDACT_WASM, '--input', await file('x.json', '{"spans": []}')]);
     assert.equal(notOtlp.code, 1);
     assert.match(notOtlp.stderr, /neither an OTLP\/JSON ExportMetricsServiceRequest/);
 
     const wrongType = await file('wrong.json', '{"resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": 7}]}]}]}');
-    const typed = await run(['plugin', 'test', FILTER_WASM, '--input', wrongType]);
+    const typed = await run(['plugin', 'test', REDACT_WASM, '--input', wrongType]);
     assert.equal(typed.code, 1);
     assert.match(typed.stderr, /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.name: expected a string, got 7/);
 
-    const missingInput = await run(['plugin', 'test', FILTER_WASM]);
+    const missingInput = await run(['plugin', 'test', REDACT_WASM]);
     assert.equal(missingInput.code, 2);
     assert.match(missingInput.stderr, /needs --input/);
   });

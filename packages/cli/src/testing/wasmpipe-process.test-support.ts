@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const BINARY = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The filter plugin built from source by `npm run build`. */
 export const FILTER_WASM = fileURLToPath(new URL('../../../../plugins/filter/build/filter.wasm', import.meta.url));
+/** The redact plugin (C) built from source by `npm run build`. */
+export const REDACT_WASM = fileURLToPath(new URL('../../../../plugins/redact/build/redact.wasm', import.meta.url));
 
 /** A running wasmpipe process. */
 export interface WasmpipeProcess {
