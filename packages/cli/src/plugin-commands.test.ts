@@ -1,7 +1,9 @@
 // `wasmpipe plugin inspect` and `wasmpipe plugin test`, run as the built binary on the redact
 // plugin (C) compiled from source.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +44,43 @@ function moduleImportingPathOpen(): Uint8Array {
     ...section(5, [1, 0x01, 2, 16]), // memory: 2 pages, at most 16
     ...section(7, [1, ...name('memory'), 0x02, 0]),
   ]);
+}
+
+/** A logs plugin in C that describes and configures fine and traps on every batch. */
+const TRAPPING_GUEST = `#include <stdint.h>
+#define WAPC(name) __attribute__((import_module("wapc"), import_name(name)))
+WAPC("__guest_request") void guest_request(uint8_t *operation, uint8_t *payload);
+WAPC("__guest_response") void guest_response(const uint8_t *data, uint32_t length);
+static uint8_t buffer[1 << 16];
+__attribute__((export_name("__guest_call"))) int guest_call(uint32_t operation_length, uint32_t payload_length) {
+  if (operation_length + payload_length > sizeof buffer) __builtin_trap();
+  guest_request(buffer, buffer + operation_length);
+  if (buffer[0] == 'd') {
+    static const char answer[] = "\\x84\\xa4" "name" "\\xa4" "trap" "\\xa7" "version" "\\xa5" "0.0.1" "\\xaf" "contractVersion"
+                                 "\\xa5" "0.2.0" "\\xa7" "signals" "\\x91\\xa4" "logs";
+    guest_response((const uint8_t *)answer, sizeof answer - 1);
+    return 1;
+  }
+  if (buffer[0] == 'c') { guest_response(buffer, 0); return 1; }
+  __builtin_trap();
+}
+`;
+
+function compileC(source: string, name: string): string | undefined {
+  if (spawnSync('clang', ['--version']).status !== 0) {
+    if (process.env.CI) throw new Error('clang is not installed; CI installs it (.ci/run).');
+    return undefined;
+  }
+  const output = join(directory, `${name}.wasm`);
+  const input = join(directory, `${name}.c`);
+  writeFileSync(input, source);
+  const result = spawnSync(
+    'clang',
+    ['--target=wasm32', '-O2', '-ffreestanding', '-nostdlib', '-Wl,--no-entry', '-o', output, input],
+    { encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  return output;
 }
 
 describe('wasmpipe plugin inspect', () => {
@@ -134,6 +173,25 @@ describe('wasmpipe plugin test', () => {
     // Host metrics hold no secrets: they come out unchanged.
     for (const line of lines) assert.deepEqual(JSON.parse(line), JSON.parse(one));
     assert.match(result.stderr, /Batch 2: 4 data points in, 4 out, 0 dropped/);
+  });
+
+  it('prints a batch the plugin fails on as an OTLP response rejecting it, goes on, and exits 1', async (context) => {
+    const plugin = compileC(TRAPPING_GUEST, 'trapping');
+    if (!plugin) return context.skip('clang is not installed');
+    const one = JSON.stringify(JSON.parse(await readFile(LOGS, 'utf8')));
+    const result = await run(['plugin', 'test', plugin, '--input', await file('logs.ndjson', `${one}\n${one}\n`)]);
+    assert.equal(result.code, 1);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.equal(lines.length, 2, 'the second batch runs on a fresh instance');
+    for (const line of lines) {
+      assert.equal(line.partialSuccess.rejectedLogRecords, '1');
+      assert.match(line.partialSuccess.errorMessage, /trapped in process_logs/);
+    }
+    assert.match(result.stderr, /Batch 1 \(1 log records\) failed: .*trapped/);
+    assert.match(result.stderr, /Batch 2 \(1 log records\) failed: .*trapped/);
   });
 
   it('reports a configure error and bad input on stderr with exit 1', async () => {

@@ -32,8 +32,10 @@ type Batch = { signal: 'metrics'; batch: MetricsBatch } | { signal: 'logs'; batc
 
 /**
  * Runs every batch of the input file through the plugin, one guest call per batch, printing each
- * result as one OTLP/JSON document (indented for one batch, one line each for several).
- * Resolves with 0, or 1 when the plugin fails or the input is invalid.
+ * result as one OTLP/JSON document (indented for one batch, one line each for several). A batch
+ * the plugin fails on prints as an OTLP export response whose `partialSuccess` rejects all of it
+ * with the plugin's error, and the next batch still runs (on a fresh instance after a trap).
+ * Resolves with 0, or 1 when the plugin failed on any batch or the input is invalid.
  */
 export async function pluginTestCommand(
   options: PluginTestOptions,
@@ -72,6 +74,7 @@ export async function pluginTestCommand(
     return 1;
   }
   const indent = batches.length === 1 ? 2 : undefined;
+  let failed = false;
   for (const [index, entry] of batches.entries()) {
     const incoming = countItems(entry.signal, entry.batch as never);
     const started = performance.now();
@@ -88,8 +91,15 @@ export async function pluginTestCommand(
         outgoing = countItems('logs', result);
       }
     } catch (error) {
-      output.err(`Batch ${index + 1} (${incoming} ${unit(entry.signal)}): ${errorMessage(error)}`);
-      return 1;
+      // The batch's answer is an OTLP export response rejecting all of it, with the plugin's error.
+      const message = errorMessage(error);
+      const rejected = entry.signal === 'metrics' ? 'rejectedDataPoints' : 'rejectedLogRecords';
+      output.out(
+        JSON.stringify({ partialSuccess: { [rejected]: String(incoming), errorMessage: message } }, null, indent),
+      );
+      output.err(`Batch ${index + 1} (${incoming} ${unit(entry.signal)}) failed: ${message}`);
+      failed = true;
+      continue;
     }
     const elapsed = performance.now() - started;
     output.out(JSON.stringify(json, null, indent));
@@ -98,7 +108,7 @@ export async function pluginTestCommand(
         `${incoming - outgoing} dropped (${elapsed.toFixed(2)} ms).`,
     );
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 function unit(signal: Signal): string {
