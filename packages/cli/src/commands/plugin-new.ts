@@ -44,7 +44,13 @@ export async function pluginNewCommand(
     output.err('The plugin templates are missing from this wasmpipe installation (templates/assemblyscript).');
     return 1;
   }
-  const values: Record<string, string> = { name, contractVersion: CONTRACT_VERSION, wasmpipeVersion: version };
+  const values: Record<string, string> = {
+    name,
+    className: name.replace(/(^|-)([a-z0-9])/g, (_match, _dash, letter: string) => letter.toUpperCase()),
+    // The AssemblyScript SDK is versioned with the contract it speaks.
+    sdkVersion: CONTRACT_VERSION,
+    wasmpipeVersion: version,
+  };
   const written: string[] = [];
   try {
     for (const relative of await listFiles(fs, path, templates)) {
