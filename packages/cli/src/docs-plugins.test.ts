@@ -3,8 +3,8 @@
 // pipeline config is checked with `wasmpipe validate`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
@@ -15,7 +15,7 @@ const SEVERITIES = fileURLToPath(new URL('./__fixtures__/severities.otlp.json', 
 /** The marked code blocks of a Markdown text, by file name. */
 function testedBlocks(markdown: string): Map<string, string> {
   const blocks = new Map<string, string>();
-  const pattern = /<!-- test: file=([\w.-]+) -->\n```\w*\n([\s\S]*?)\n```/g;
+  const pattern = /<!-- test: file=([\w./-]+) -->\n```\w*\n([\s\S]*?)\n```/g;
   for (const match of markdown.matchAll(pattern)) blocks.set(match[1] as string, `${match[2]}\n`);
   return blocks;
 }
@@ -27,7 +27,10 @@ before(async () => {
   // Inside the workspace, so relative paths in the examples resolve as they would from docs/.
   directory = await mkdtemp(join(WORKSPACE, '.tmp-docs-'));
   blocks = testedBlocks(await readFile(join(WORKSPACE, 'docs/plugins.md'), 'utf8'));
-  for (const [name, text] of blocks) await writeFile(join(directory, name), text);
+  for (const [name, text] of blocks) {
+    await mkdir(dirname(join(directory, name)), { recursive: true });
+    await writeFile(join(directory, name), text);
+  }
 });
 after(() => rm(directory, { recursive: true, force: true }));
 
@@ -45,7 +48,14 @@ function hasClang(): boolean {
 
 describe('docs/plugins.md', () => {
   it('has the examples this test expects', () => {
-    for (const name of ['severity_floor.c', 'build.sh', 'severity-floor.yaml', 'pipeline.yaml']) {
+    for (const name of [
+      'assembly/index.ts',
+      'build-as.sh',
+      'severity_floor.c',
+      'build.sh',
+      'severity-floor.yaml',
+      'pipeline.yaml',
+    ]) {
       assert.ok(blocks.has(name), `a block marked file=${name}`);
     }
   });
@@ -81,6 +91,28 @@ describe('docs/plugins.md', () => {
     const bad = await run(['plugin', 'test', plugin, '--input', SEVERITIES, '--config', SEVERITIES]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /The config must be \{ min_severity: N \}\./);
+  });
+
+  it('the AssemblyScript plugin builds with the documented command against the SDK and does the same', async () => {
+    const path = `${join(WORKSPACE, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`;
+    const build = spawnSync('sh', ['build-as.sh'], {
+      cwd: directory,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: path },
+    });
+    assert.equal(build.status, 0, build.stderr);
+    const plugin = join(directory, 'build/severity-floor.wasm');
+    const config = join(directory, 'severity-floor.yaml');
+    const result = await run(['plugin', 'test', plugin, '--input', SEVERITIES, '--config', config]);
+    assert.equal(result.code, 0, result.stderr);
+    const records = JSON.parse(result.stdout).resourceLogs[0].scopeLogs[0].logRecords;
+    assert.deepEqual(
+      records.map((record: { body: { stringValue: string } }) => record.body.stringValue),
+      ['no severity', 'slow upstream', 'upstream timed out', 'worker crashed'],
+    );
+    const bad = await run(['plugin', 'test', plugin, '--input', SEVERITIES, '--config', SEVERITIES]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Unknown option "resourceLogs"; known options: min_severity\./);
   });
 
   it('the pipeline config passes wasmpipe validate', async () => {

@@ -43,7 +43,10 @@ describe('wasmpipe plugin new', () => {
     assert.ok(files.includes('.gitignore'));
     const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'drop-cpu');
-    assert.match(await readFile(join(project, 'assembly/index.ts'), 'utf8'), /class DropCpu extends Plugin[\s\S]*super\('drop-cpu'/);
+    assert.match(
+      await readFile(join(project, 'assembly/index.ts'), 'utf8'),
+      /class DropCpu extends Plugin[\s\S]*super\('drop-cpu'/,
+    );
 
     const build = npm('build', project);
     assert.equal(build.code, 0, build.output);
