@@ -1,121 +1,132 @@
-// The filter itself: its config, and the walk over a metrics batch that reads only metric names.
-// The batch layout (contracts/wasmpipe.apexlang, "tuple" types): MetricsBatch = [resourceMetrics],
-// ResourceMetrics = [resource, scopeMetrics, schemaUrl], ScopeMetrics = [scope, metrics, schemaUrl],
-// Metric = [name, ...]. Fields past the ones read are skipped, so newer layouts still parse.
+// The filter: drops metrics by name, data points by attributes, and log records by severity or
+// attributes. It only ever drops, so it answers a selection (a few bits) and the host never
+// decodes or re-encodes anything for it.
 
-import { globMatches } from './glob';
-import { MsgpackReader } from './msgpack-reader';
-import { MsgpackWriter } from './msgpack-writer';
+import { Config, ConfigKind, GlobSet, LogsBatch, MetricsBatch, Plugin, StringTable } from '@wasmpipe/sdk-assemblyscript/assembly';
+import { readRules, Rule } from './rules';
 
-let includes = new Array<ArrayBuffer>();
-let excludes = new Array<ArrayBuffer>();
-let keepBits = new Uint8Array(64);
+const OPTIONS = ['include', 'exclude', 'exclude_points', 'min_severity', 'exclude_records'];
 
-/** Applies the plugin's config (a msgpack map, or nil); returns an error message, or '' when it is valid. */
-export function configure(payload: ArrayBuffer): string {
-  const reader = MsgpackReader.over(payload);
-  const nextIncludes = new Array<ArrayBuffer>();
-  const nextExcludes = new Array<ArrayBuffer>();
-  if (payload.byteLength > 0 && !reader.readNil()) {
-    const count = reader.readMapHeader();
-    if (reader.failed) return 'The filter config must be a map with "include" and/or "exclude".';
-    for (let index = 0; index < count; index++) {
-      const key = reader.readString();
-      if (reader.failed) return 'The filter config keys must be strings.';
-      let problem = '';
-      if (key == 'include') problem = readGlobs(reader, key, nextIncludes);
-      else if (key == 'exclude') problem = readGlobs(reader, key, nextExcludes);
-      else problem = 'Unknown option "' + key + '"; known options: exclude, include.';
+/** OTLP SeverityNumber ranges by name: each name is its range's lowest number. */
+const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+export class Filter extends Plugin {
+  private includes: GlobSet = new GlobSet();
+  private excludes: GlobSet = new GlobSet();
+  private pointRules: Array<Rule> = new Array<Rule>();
+  private recordRules: Array<Rule> = new Array<Rule>();
+  private minSeverity: i32 = 0;
+
+  constructor() {
+    super('filter', '0.2.0');
+  }
+
+  handlesMetrics(): bool {
+    return true;
+  }
+
+  handlesLogs(): bool {
+    return true;
+  }
+
+  configure(config: Config): string {
+    const includes = new GlobSet();
+    const excludes = new GlobSet();
+    const pointRules = new Array<Rule>();
+    const recordRules = new Array<Rule>();
+    let minSeverity = 0;
+    if (!config.isNil) {
+      if (!config.isMap) return 'The filter config must be a map (options: ' + OPTIONS.join(', ') + ').';
+      let problem = config.unknownKeys(OPTIONS);
       if (problem.length > 0) return problem;
-    }
-  }
-  includes = nextIncludes;
-  excludes = nextExcludes;
-  return '';
-}
-
-function readGlobs(reader: MsgpackReader, key: string, into: Array<ArrayBuffer>): string {
-  if (reader.readNil()) return '';
-  const count = reader.readArrayHeader();
-  if (reader.failed) return 'Option "' + key + '" must be a list of glob strings.';
-  for (let index = 0; index < count; index++) {
-    const length = reader.readStringHeader();
-    if (reader.failed) return 'Option "' + key + '[' + index.toString() + ']" must be a string.';
-    const glob = new ArrayBuffer(length);
-    memory.copy(changetype<usize>(glob), reader.stringStart, <usize>length);
-    into.push(glob);
-  }
-  return '';
-}
-
-function matchesAny(globs: Array<ArrayBuffer>, name: usize, length: i32): bool {
-  for (let index = 0; index < globs.length; index++) {
-    if (globMatches(unchecked(globs[index]), name, length)) return true;
-  }
-  return false;
-}
-
-function keeps(name: usize, length: i32): bool {
-  if (includes.length > 0 && !matchesAny(includes, name, length)) return false;
-  return !matchesAny(excludes, name, length);
-}
-
-function setBit(index: i32, keep: bool): void {
-  const byteIndex = index >>> 3;
-  if (byteIndex >= keepBits.length) {
-    const grown = new Uint8Array(keepBits.length * 2);
-    grown.set(keepBits);
-    keepBits = grown;
-  }
-  const mask = <u8>(<i32>1 << (index & 7));
-  const current = unchecked(keepBits[byteIndex]);
-  unchecked((keepBits[byteIndex] = keep ? current | mask : current & ~mask));
-}
-
-/**
- * Walks a metrics batch and answers a selection: `{}` when every metric is kept, else
- * `{"keep": bin}` with bit i (least significant first) set when the i-th metric is kept.
- * Returns null when the batch is malformed.
- */
-export function selectMetrics(payload: ArrayBuffer): ArrayBuffer | null {
-  const reader = MsgpackReader.over(payload);
-  let metricIndex = 0;
-  let dropped = 0;
-  const batchFields = reader.readArrayHeader();
-  if (batchFields >= 1) {
-    const resourceCount = reader.readArrayHeader();
-    for (let resource = 0; resource < resourceCount && !reader.failed; resource++) {
-      const resourceFields = reader.readArrayHeader();
-      reader.skip();
-      const scopeCount = reader.readArrayHeader();
-      for (let scope = 0; scope < scopeCount && !reader.failed; scope++) {
-        const scopeFields = reader.readArrayHeader();
-        reader.skip();
-        const metricCount = reader.readArrayHeader();
-        for (let metric = 0; metric < metricCount && !reader.failed; metric++) {
-          const metricFields = reader.readArrayHeader();
-          const nameLength = reader.readStringHeader();
-          if (reader.failed) break;
-          const keep = keeps(reader.stringStart, nameLength);
-          setBit(metricIndex, keep);
-          if (!keep) dropped += 1;
-          metricIndex += 1;
-          reader.skipMany(metricFields - 1);
+      const names = new Array<string>();
+      problem = config.stringList('include', names, 'glob strings');
+      if (problem.length > 0) return problem;
+      for (let index = 0; index < names.length; index++) includes.add(unchecked(names[index]));
+      names.length = 0;
+      problem = config.stringList('exclude', names, 'glob strings');
+      if (problem.length > 0) return problem;
+      for (let index = 0; index < names.length; index++) excludes.add(unchecked(names[index]));
+      problem = readRules(config, 'exclude_points', pointRules);
+      if (problem.length > 0) return problem;
+      problem = readRules(config, 'exclude_records', recordRules);
+      if (problem.length > 0) return problem;
+      const severity = config.get('min_severity');
+      if (severity != null && !severity.isNil) {
+        minSeverity = severityNumber(severity);
+        if (minSeverity < 0) {
+          return 'Option "min_severity" must be a SeverityNumber from 1 to 24 or one of ' + SEVERITY_NAMES.join(', ') + '.';
         }
-        reader.skipMany(scopeFields - 2);
       }
-      reader.skipMany(resourceFields - 2);
     }
-    reader.skipMany(batchFields - 1);
+    this.includes = includes;
+    this.excludes = excludes;
+    this.pointRules = pointRules;
+    this.recordRules = recordRules;
+    this.minSeverity = minSeverity;
+    return '';
   }
-  if (reader.failed || batchFields < 0) return null;
-  const writer = new MsgpackWriter();
-  if (dropped == 0) {
-    writer.writeMapHeader(0);
-    return writer.finish();
+
+  processMetrics(batch: MetricsBatch): void {
+    const table = batch.strings;
+    const rules = resolvedRules(this.pointRules, batch.strings);
+    for (let index = 0; index < batch.metrics.length; index++) {
+      const metric = unchecked(batch.metrics[index]);
+      if (!this.includes.isEmpty && !this.includes.matchesAny(table, metric.name)) {
+        metric.kept = false;
+        continue;
+      }
+      if (this.excludes.matchesAny(table, metric.name)) {
+        metric.kept = false;
+        continue;
+      }
+      if (rules.length == 0 || metric.pointCount == 0) continue;
+      const points = metric.points;
+      for (let point = 0; point < points.count; point++) {
+        for (let rule = 0; rule < rules.length; rule++) {
+          if (unchecked(rules[rule]).matchesPoint(table, points, point)) {
+            points.keep(point, false);
+            break;
+          }
+        }
+      }
+    }
   }
-  writer.writeMapHeader(1);
-  writer.writeString('keep');
-  writer.writeBinary(keepBits.dataStart, (metricIndex + 7) >>> 3);
-  return writer.finish();
+
+  processLogs(batch: LogsBatch): void {
+    const table = batch.strings;
+    const rules = resolvedRules(this.recordRules, table);
+    for (let index = 0; index < batch.records.length; index++) {
+      const record = unchecked(batch.records[index]);
+      if (this.minSeverity > 0 && record.severityNumber > 0 && record.severityNumber < this.minSeverity) {
+        record.kept = false;
+        continue;
+      }
+      for (let rule = 0; rule < rules.length; rule++) {
+        if (unchecked(rules[rule]).matchesAttributes(table, record.attributes)) {
+          record.kept = false;
+          break;
+        }
+      }
+    }
+  }
+}
+
+// The rules whose keys all occur in this batch (the others cannot match anything in it).
+function resolvedRules(rules: Array<Rule>, table: StringTable): Array<Rule> {
+  const usable = new Array<Rule>();
+  for (let index = 0; index < rules.length; index++) {
+    const rule = unchecked(rules[index]);
+    if (rule.resolve(table)) usable.push(rule);
+  }
+  return usable;
+}
+
+// A SeverityNumber from 1 to 24, or a name (TRACE 1, DEBUG 5, INFO 9, WARN 13, ERROR 17, FATAL 21); -1 when neither.
+function severityNumber(node: Config): i32 {
+  const text = node.text.toUpperCase();
+  const named = SEVERITY_NAMES.indexOf(text);
+  if (named >= 0) return named * 4 + 1;
+  if (node.kind == ConfigKind.Number && node.number >= 1 && node.number <= 24 && node.number == Math.floor(node.number)) return <i32>node.number;
+  return -1;
 }

@@ -1,52 +1,14 @@
-// The filter plugin's waPC entry: it registers the contract's operations and exports
-// `__guest_call`. Operations and their payloads are defined in contracts/wasmpipe.apexlang.
+// The filter plugin's entry: registers the plugin and exports waPC's __guest_call.
 
-import { handleAbort, handleCall, register, Result } from '@wapc/as-guest';
-import { configure, selectMetrics } from './filter';
-import { MsgpackWriter } from './msgpack-writer';
+import { registerPlugin, reportAbort } from '@wasmpipe/sdk-assemblyscript/assembly';
+import { Filter } from './filter';
 
-const NAME = 'filter';
-const VERSION = '0.1.0';
-const CONTRACT_VERSION = '0.1.0';
+registerPlugin(new Filter());
 
-function describe(_payload: ArrayBuffer): Result<ArrayBuffer> {
-  const writer = new MsgpackWriter();
-  writer.writeMapHeader(4);
-  writer.writeString('name');
-  writer.writeString(NAME);
-  writer.writeString('version');
-  writer.writeString(VERSION);
-  writer.writeString('contractVersion');
-  writer.writeString(CONTRACT_VERSION);
-  writer.writeString('signals');
-  writer.writeArrayHeader(1);
-  writer.writeString('metrics');
-  return Result.ok<ArrayBuffer>(writer.finish());
-}
-
-function configureOperation(payload: ArrayBuffer): Result<ArrayBuffer> {
-  const problem = configure(payload);
-  if (problem.length > 0) return Result.error<ArrayBuffer>(new Error(problem));
-  return Result.ok<ArrayBuffer>(new ArrayBuffer(0));
-}
-
-function processMetrics(payload: ArrayBuffer): Result<ArrayBuffer> {
-  const answer = selectMetrics(payload);
-  if (answer === null) return Result.error<ArrayBuffer>(new Error('The metrics batch is not valid msgpack in the contract layout.'));
-  return Result.ok<ArrayBuffer>(answer);
-}
-
-register('describe', describe);
-register('configure', configureOperation);
-register('process_metrics', processMetrics);
-
-/** The waPC entry point the host calls once per operation. */
-export function __guest_call(operationSize: usize, payloadSize: usize): bool {
-  return handleCall(operationSize, payloadSize);
-}
+export { __guest_call } from '@wasmpipe/sdk-assemblyscript/assembly/guest-call';
 
 /** Reports an AssemblyScript abort as a guest error before the trap that follows it. */
-function abort(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
-  handleAbort(message, fileName, lineNumber, columnNumber);
+function abort(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  reportAbort(message, fileName, line, column);
   unreachable();
 }

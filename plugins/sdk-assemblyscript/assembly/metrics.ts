@@ -140,10 +140,10 @@ export class Metric {
     return !this.kept || (this.pointCount > 0 && this.keptPoints == 0);
   }
 
-  /** True when writing it changes its bytes (beyond leaving it out). */
+  /** True when something other than a selection changed (so a selection cannot answer for it). */
   get changed(): bool {
     const data = this.data;
-    return this.headerChanged || (data != null && data.needsRewrite);
+    return this.headerChanged || (data != null && data.edited);
   }
 
   /** True when its point selection is not everything. */
@@ -153,7 +153,7 @@ export class Metric {
   }
 
   write(writer: Writer): void {
-    if (!this.changed) {
+    if (!this.changed && !this.dropsPoints) {
       copySpan(writer, this.start, this.end);
       return;
     }

@@ -192,7 +192,12 @@ export class DataPoints {
 
   /** True when writing must change the points' bytes. */
   get needsRewrite(): bool {
-    if (this.changed || this.keptCount < this.count) return true;
+    return this.keptCount < this.count || this.edited;
+  }
+
+  /** True when a value or an attribute changed (dropped points aside). */
+  get edited(): bool {
+    if (this.changed) return true;
     const sets = this.attributeSets;
     if (sets == null) return false;
     for (let index = 0; index < sets.length; index++) {

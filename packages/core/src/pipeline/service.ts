@@ -117,13 +117,7 @@ export class Service {
 
   async #build(): Promise<void> {
     const pipelines = this.#config.pipelines;
-    for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.exporters))) {
-      const compiled = this.#config.exporters.get(id);
-      if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
-      const context = this.#context(id, 'exporter');
-      const exporter = await compiled.definition.create(compiled.config, context);
-      this.#exporters.set(id, new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry));
-    }
+    for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.exporters))) await this.#exporterNode(id);
     const heads = new Map<string, FanOutTarget>();
     for (const pipeline of pipelines) heads.set(pipeline.id, await this.#buildPipeline(pipeline));
     for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.collectors))) {
@@ -152,6 +146,19 @@ export class Service {
     }
   }
 
+  /** The exporter with this id, created on first use (a dead-letter exporter may be in no pipeline). */
+  async #exporterNode(id: string): Promise<ExporterNode> {
+    const existing = this.#exporters.get(id);
+    if (existing) return existing;
+    const compiled = this.#config.exporters.get(id);
+    if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
+    const context = this.#context(id, 'exporter');
+    const exporter = await compiled.definition.create(compiled.config, context);
+    const node = new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry);
+    this.#exporters.set(id, node);
+    return node;
+  }
+
   async #buildPipeline(pipeline: CompiledPipeline): Promise<FanOutTarget> {
     const { signal } = pipeline;
     const exporters = pipeline.exporters.map((id) => ({
@@ -165,7 +172,7 @@ export class Service {
       const compiled = this.#config.processors.get(id);
       if (!compiled) throw new Error(`Processor ${id} is not in the config.`);
       const telemetry = this.telemetry.forComponent(id);
-      const context = { ...this.#context(id, 'processor'), signal };
+      const context = { ...this.#context(id, 'processor'), signal, exporter: (id: string) => this.#exporterNode(id) };
       const outgoing = counting(
         this.taps.wrap(id, signal, next),
         signal,

@@ -43,9 +43,10 @@ describe('contracts/wasmpipe.apexlang', () => {
       'MetricsBatch',
       'LogsBatch',
       'Metric',
-      'HistogramDataPoint',
-      'ExponentialHistogramDataPoint',
-      'SummaryDataPoint',
+      'DataPoints',
+      'HistogramValue',
+      'ExponentialHistogramValue',
+      'SummaryValue',
     ]) {
       assert.equal(byName.get(type)?.kind, 'TypeDefinition', type);
     }

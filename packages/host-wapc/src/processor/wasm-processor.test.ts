@@ -28,6 +28,7 @@ before(async () => {
   directory = await mkdtemp(join(tmpdir(), 'wasmpipe-host-wapc-'));
   await writeFile(join(directory, 'trap.wasm'), buildTestGuest('trap'));
   await writeFile(join(directory, 'unchanged.wasm'), buildTestGuest('unchanged'));
+  await writeFile(join(directory, 'metrics-only.wasm'), buildTestGuest('unchanged', ['metrics']));
   await writeFile(join(directory, 'imports-env.wasm'), buildGuestImporting('env', 'abort'));
   await writeFile(join(directory, 'not-wasm.wasm'), '#!/bin/sh\n');
 });
@@ -123,7 +124,7 @@ describe('wasm processor with the filter plugin', () => {
 
   it('fails to start on invalid plugin config or an unsupported signal', async () => {
     await assert.rejects(start({ path: filterPath, config: { exclude: 'x' } }), /must be a list of glob strings/);
-    await assert.rejects(start({ path: filterPath }, 'logs'), /handles metrics, not logs/);
+    await assert.rejects(start({ path: 'metrics-only.wasm' }, 'logs'), /handles metrics, not logs/);
   });
 });
 

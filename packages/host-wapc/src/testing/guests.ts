@@ -3,17 +3,18 @@
 // `{}` (keep the batch unchanged).
 
 import { encode } from '@msgpack/msgpack';
+import { CONTRACT_VERSION } from '../generated/contract.ts';
 import { buildModule, signed } from './wasm-builder.ts';
 
 const GUEST_RESPONSE = { module: 'wapc', name: '__guest_response', parameters: 2, results: 0 } as const;
 
-/** Builds a guest that handles both signals and, on process calls, traps or keeps everything. */
-export function buildTestGuest(behaviour: 'trap' | 'unchanged'): Uint8Array {
+/** Builds a guest that handles `signals` (both by default) and, on process calls, traps or keeps everything. */
+export function buildTestGuest(behaviour: 'trap' | 'unchanged', signals: string[] = ['metrics', 'logs']): Uint8Array {
   const describe = encode({
     name: 'test-guest',
     version: '1.0.0',
-    contractVersion: '0.1.0',
-    signals: ['metrics', 'logs'],
+    contractVersion: CONTRACT_VERSION,
+    signals,
   });
   const data = new Uint8Array([...describe, 0x80]);
   const isProcess = [0x20, 0x00, 0x41, ...signed(9), 0x4b]; // local.get 0; i32.const 9; i32.gt_u
