@@ -198,7 +198,7 @@ describe('wasmpipe plugin test', () => {
     const badConfig = await file('bad.yaml', 'mode: scramble\n');
     const configure = await run(['plugin', 'test', REDACT_WASM, '--input', METRICS, '--config', badConfig]);
     assert.equal(configure.code, 1);
-    assert.match(configure.stderr, /configure failed: Option "mode" must be "mask" or "hash"; got "scramble"/);
+    assert.match(configure.stderr, /configure: Option "mode" must be "mask" or "hash"; got "scramble"/);
     assert.equal(configure.stdout, '');
 
     const notOtlp = await run(['plugin', 'test', REDACT_WASM, '--input', await file('x.json', '{"spans": []}')]);
