@@ -47,6 +47,7 @@ export class DataPoints {
   private summariesStart: usize = 0;
   private ownedNumbers: StaticArray<f64> | null = null;
   private valueScale: f64 = 1;
+  private ownedIntegers: StaticArray<u8> | null = null;
   private keepBits: StaticArray<u8> | null = null;
 
   /** Reads the DataPoints tuple in [start, end) of a metric of type `metricType`. */
@@ -97,6 +98,8 @@ export class DataPoints {
 
   /** True when point `index` of a gauge or sum is an integer. */
   isInteger(index: i32): bool {
+    const owned = this.ownedIntegers;
+    if (owned != null) return (unchecked(owned[index >> 3]) & (<u8>1 << (<u8>index & 7))) != 0;
     return this.integers != 0 && (load<u8>(this.integers + (<usize>index >> 3)) & (<u8>1 << (<u8>index & 7))) != 0;
   }
 
@@ -122,6 +125,17 @@ export class DataPoints {
     if (this.numbers != 0) {
       const owned = this.ownNumbers();
       for (let index = 0; index < owned.length; index++) unchecked((owned[index] = owned[index] * factor));
+      if (this.integers != 0) {
+        // An integer stays one only when its scaled value is whole (1048576 By is 1 MiBy; 250 ms is 0.25 s).
+        const bits = new StaticArray<u8>((this.count + 7) >> 3);
+        for (let index = 0; index < this.count; index++) {
+          const value = unchecked(owned[index]);
+          if (this.isInteger(index) && value == Math.floor(value)) {
+            unchecked((bits[index >> 3] = bits[index >> 3] | (<u8>1 << (<u8>index & 7))));
+          }
+        }
+        this.ownedIntegers = bits;
+      }
     } else if (this.histogramsStart != 0 || this.summariesStart != 0) {
       this.valueScale *= factor;
     } else if (this.exponentialStart != 0) {
@@ -292,7 +306,9 @@ export class DataPoints {
   }
 
   private writeIntegers(writer: Writer): void {
-    if (this.integers == 0) {
+    let any = false;
+    for (let index = 0; index < this.count && !any; index++) any = this.isKept(index) && this.isInteger(index);
+    if (!any) {
       writer.writeNil();
       return;
     }
