@@ -3,9 +3,10 @@
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
+import { pluginChain } from './scenarios/plugin-chain.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, codecThroughput, pluginCallCost];
+const scenarios: Scenario[] = [sliceThroughput, codecThroughput, pluginCallCost, pluginChain];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

@@ -3,10 +3,10 @@
 import type { Attributes, Metric, MetricsBatch } from '@wasmpipe/core';
 
 const NAMES = [
-  'system.cpu.time',
-  'system.cpu.utilization',
   'system.memory.usage',
   'system.memory.utilization',
+  'system.cpu.time',
+  'system.cpu.utilization',
   'system.disk.io',
   'system.disk.operations',
   'system.network.io',

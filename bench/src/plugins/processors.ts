@@ -2,6 +2,7 @@
 // its output to the next), so the plugin benchmarks time the processors and nothing else.
 import {
   type Consumer,
+  createLogger,
   getPlatform,
   type Problem,
   type Processor,
@@ -35,7 +36,7 @@ export async function createChain(
       {
         id,
         signal: 'metrics',
-        logger: silentLogger,
+        logger: process.env.BENCH_DEBUG ? createLogger({ level: 'debug' }) : silentLogger,
         telemetry: telemetry.forComponent(id),
         platform: getPlatform(),
         configDirectory: process.cwd(),
