@@ -2,11 +2,22 @@
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
+import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
+import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
-const scenarios: Scenario[] = [sliceThroughput, codecThroughput, pluginCallCost, pluginChain];
+const scenarios: Scenario[] = [
+  sliceThroughput,
+  hostMetricsScrape,
+  nginxScrapeCost,
+  codecThroughput,
+  pluginChain,
+  pluginCallCost,
+  pluginChainJs,
+];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

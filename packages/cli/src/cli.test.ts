@@ -39,7 +39,7 @@ describe('wasmpipe', () => {
       `
 collectors:
   host_metrics: { collection_interval: often }
-  nginx: {}
+  no_such_collector: {}
 processors:
   wasm/missing: { path: ./does-not-exist.wasm }
   wasm/text: { path: ${notWasm} }
@@ -57,7 +57,7 @@ pipelines:
     const output = run.stdout();
     for (const expected of [
       /collectors\.host_metrics\.collection_interval: expected a duration/,
-      /collectors\.nginx: unknown collector type "nginx"/,
+      /collectors\.no_such_collector: unknown collector type "no_such_collector"/,
       /processors\.wasm\/missing\.path: .*does-not-exist\.wasm/,
       /processors\.wasm\/text\.path: .*not a WebAssembly module/i,
       /exporters\.otlp_http\.endpoint: expected a string, got number 42/,
@@ -111,7 +111,7 @@ pipelines: { metrics: { collectors: [host_metrics], processors: [wasm/filter], e
     assert.equal(await run.exited(), 0, run.stderr());
   });
 
-  it('keeps running when the OTLP endpoint is down, logging once and counting every failure', async () => {
+  it('keeps running when the OTLP endpoint is down, retrying, then dropping, logging once and counting every failure', async () => {
     const { createServer } = await import('node:net');
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -125,7 +125,11 @@ pipelines: { metrics: { collectors: [host_metrics], processors: [wasm/filter], e
     const config = await configFile(
       'down.yaml',
       `collectors: { host_metrics: { collection_interval: 100ms, initial_delay: 0s } }
-exporters: { otlp_http: { endpoint: "http://127.0.0.1:${downPort}", timeout: 1s } }
+exporters:
+  otlp_http:
+    endpoint: "http://127.0.0.1:${downPort}"
+    timeout: 1s
+    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 1s }
 admin: { endpoint: "127.0.0.1:${adminPort}" }
 pipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }
 `,
@@ -144,14 +148,19 @@ pipelines: { metrics: { collectors: [host_metrics], exporters: [otlp_http] } }
     );
     run.child.kill('SIGTERM');
     assert.equal(await run.exited(), 0, run.stderr());
-    const errors = run
+    const entries = run
       .stderr()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
-      .filter((entry) => entry.level === 'error');
-    assert.equal(errors.length, 1, `exactly one error line expected:\n${run.stderr()}`);
-    assert.equal(errors[0]['component.id'], 'otlp_http');
-    assert.match(errors[0].error, new RegExp(`127\\.0\\.0\\.1:${downPort}`));
+      .map((line) => JSON.parse(line));
+    const retrying = entries.filter((entry) => /retrying with backoff/.test(entry.message));
+    const dropped = entries.filter((entry) => /past max_elapsed_time; the batch was dropped/.test(entry.message));
+    assert.equal(retrying.length, 1, `exactly one retry warning expected:\n${run.stderr()}`);
+    assert.equal(dropped.length, 1, `exactly one drop error expected, not one per batch:\n${run.stderr()}`);
+    assert.equal(dropped[0].level, 'error');
+    assert.equal(dropped[0]['component.id'], 'otlp_http');
+    assert.match(dropped[0].error, new RegExp(`127\\.0\\.0\\.1:${downPort}`));
+    const errors = entries.filter((entry) => entry.level === 'error');
+    assert.ok(errors.length <= 2, `the drop, and at most the shutdown's count of what it left:\n${run.stderr()}`);
   });
 });

@@ -13,6 +13,7 @@ export type {
   CreateContext,
   Exporter,
   ExporterDefinition,
+  ExportOptions,
   Host,
   Lifecycle,
   Processor,
@@ -41,6 +42,22 @@ export type { Infer, Input, ObjectInput, ObjectOutput, ObjectSchemaOf } from './
 export { isPlainObject, Schema, s } from './config/schema.ts';
 export type { YamlResult } from './config/yaml.ts';
 export { parseYaml } from './config/yaml.ts';
+export { decodeValue, encodeValue } from './delivery/batch-codec.ts';
+export type { QueueSizer } from './delivery/batch-size.ts';
+export { estimateBytes } from './delivery/batch-size.ts';
+export { crc32 } from './delivery/crc32.ts';
+export { queueDirectoryName } from './delivery/create-storage.ts';
+export type { DeliveryOptions, SendingQueueConfig } from './delivery/delivery-config.ts';
+export { DEFAULT_QUEUE_SIZE, DEFAULT_SENDING_QUEUE, parseDeliveryOptions } from './delivery/delivery-config.ts';
+export type { FileStorageOptions } from './delivery/file-queue/file-storage.ts';
+export { FileStorage } from './delivery/file-queue/file-storage.ts';
+export { MemoryStorage } from './delivery/memory-storage.ts';
+export type { AnyBatch, BatchDetails, PreparedBatch, QueueEntry, QueueStorage } from './delivery/queue-storage.ts';
+export type { RetryConfig } from './delivery/retry.ts';
+export { Backoff, DEFAULT_RETRY, sleep } from './delivery/retry.ts';
+export type { OnFull, QueuePushResult, SendingQueueOptions, Taken } from './delivery/sending-queue.ts';
+export { SendingQueue } from './delivery/sending-queue.ts';
+export { streamKeys } from './delivery/stream-keys.ts';
 export type { WasmpipeErrorOptions } from './errors/errors.ts';
 export { errorMessage, isRetryable, permanentError, retryableError, WasmpipeError } from './errors/errors.ts';
 export type { ComponentUse, PipelineOptions } from './library/create-pipeline.ts';
@@ -77,14 +94,14 @@ export type { FullPolicy, PushResult } from './pipeline/bounded-queue.ts';
 export { BoundedQueue } from './pipeline/bounded-queue.ts';
 export type { FanOutTarget } from './pipeline/consumers.ts';
 export { fanOut } from './pipeline/consumers.ts';
-export type { SendingQueueConfig } from './pipeline/exporter-node.ts';
-export { DEFAULT_SENDING_QUEUE, ExporterNode } from './pipeline/exporter-node.ts';
+export type { ExporterNodeOptions } from './pipeline/exporter-node.ts';
+export { ExporterNode } from './pipeline/exporter-node.ts';
 export type { ServiceOptions, ServiceState } from './pipeline/service.ts';
 export { Service } from './pipeline/service.ts';
 export { StateChangeLog } from './pipeline/state-change-log.ts';
 export type { TapListener } from './pipeline/taps.ts';
 export { Taps } from './pipeline/taps.ts';
-export type { FetchHandler, HttpServer, Platform, RuntimeName } from './platform/index.ts';
+export type { FetchHandler, FileHandle, FileSystem, HttpServer, Platform, RuntimeName } from './platform/index.ts';
 export { detectRuntime, getPlatform } from './platform/index.ts';
 export { batchProcessor } from './processors/batch.ts';
 export type { LogFields, Logger, LoggerOptions, LogLevel } from './telemetry/logger.ts';

@@ -7,6 +7,7 @@ import {
   Attributes,
   Config,
   ConfigKind,
+  DataPoints,
   LogsBatch,
   MetricsBatch,
   NO_STRING,
@@ -64,6 +65,13 @@ class Statics {
       const key = unchecked(this.keyIds[index]);
       if (!overwrite && attributes.has(key)) continue;
       attributes.set(key, unchecked(this.resolved[index]));
+    }
+  }
+
+  /** Sets every value on every point of a metric at once (no object per point). */
+  applyToPoints(points: DataPoints, overwrite: bool): void {
+    for (let index = 0; index < this.keyIds.length; index++) {
+      points.setAttribute(unchecked(this.keyIds[index]), unchecked(this.resolved[index]), overwrite);
     }
   }
 }
@@ -156,6 +164,17 @@ class Lookup {
     if (this.fromId != NO_STRING) source = attributes.get(this.fromId);
     const result = this.resultFor(source);
     if (result != NO_RESULT) attributes.set(this.toId, unchecked(this.results[result]));
+  }
+
+  /** Looks up every point of a metric and sets the results column-wise (no object per point). */
+  applyToPoints(points: DataPoints, overwrite: bool): void {
+    if (this.fromId == NO_STRING && this.fallbackResult == NO_RESULT) return;
+    for (let point = 0; point < points.count; point++) {
+      let source: Value | null = null;
+      if (this.fromId != NO_STRING) source = points.attribute(point, this.fromId);
+      const result = this.resultFor(source);
+      if (result != NO_RESULT) points.setAttributeAt(point, this.toId, unchecked(this.results[result]), overwrite);
+    }
   }
 }
 
@@ -257,7 +276,12 @@ export class Enrich extends Plugin {
     if (!this.touchesRecords) return;
     for (let index = 0; index < batch.metrics.length; index++) {
       const points = unchecked(batch.metrics[index]).points;
-      for (let point = 0; point < points.count; point++) this.enrichRecord(points.attributes(point));
+      if (points.count == 0) continue;
+      this.records.applyToPoints(points, this.overwrite);
+      for (let lookup = 0; lookup < this.lookups.length; lookup++) {
+        const item = unchecked(this.lookups[lookup]);
+        if (!item.onResource) item.applyToPoints(points, this.overwrite);
+      }
     }
   }
 

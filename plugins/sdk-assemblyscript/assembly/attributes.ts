@@ -45,8 +45,14 @@ export function findValue(table: StringTable, start: usize, end: usize, key: i32
 }
 
 export class Attributes {
-  private keys: Array<i32> | null = null;
-  private values: Array<Value> | null = null;
+  // Changes over the encoded map, so untouched entries are never decoded: keys set (with their
+  // values) and keys removed. Null until the first change.
+  private setKeys: Array<i32> | null = null;
+  private setValues: Array<Value> | null = null;
+  private removedKeys: Array<i32> | null = null;
+  // The merged view, for iteration by index (built on demand, dropped on change).
+  private mergedKeys: Array<i32> | null = null;
+  private mergedValues: Array<Value> | null = null;
   /** True once a change was made: the set is re-encoded when the batch is written. */
   changed: bool = false;
 
@@ -64,43 +70,49 @@ export class Attributes {
 
   /** The number of attributes. */
   get count(): i32 {
-    if (this.keys != null) return (<Array<i32>>this.keys).length;
-    if (this.start == 0) return 0;
-    const count = scan(this.start, this.end).readMapHeader();
-    return count < 0 ? 0 : count;
+    if (!this.changed) {
+      if (this.start == 0) return 0;
+      const count = scan(this.start, this.end).readMapHeader();
+      return count < 0 ? 0 : count;
+    }
+    this.merge();
+    return (<Array<i32>>this.mergedKeys).length;
   }
 
   /** The key (a string id) of attribute `index`, in order. */
   keyAt(index: i32): i32 {
-    this.materialize();
-    return unchecked((<Array<i32>>this.keys)[index]);
+    this.merge();
+    return unchecked((<Array<i32>>this.mergedKeys)[index]);
   }
 
   /** The value of attribute `index`, in order. */
   valueAt(index: i32): Value {
-    this.materialize();
-    return unchecked((<Array<Value>>this.values)[index]);
+    this.merge();
+    return unchecked((<Array<Value>>this.mergedValues)[index]);
   }
 
   /** True when `key` is set. */
   has(key: i32): bool {
-    if (this.keys != null) return (<Array<i32>>this.keys).indexOf(key) >= 0;
+    if (this.setKeys != null && (<Array<i32>>this.setKeys).includes(key)) return true;
+    if (this.removedKeys != null && (<Array<i32>>this.removedKeys).includes(key)) return false;
     return this.seek(key) != null;
   }
 
   /** The value of `key`, or null. */
   get(key: i32): Value | null {
-    if (this.keys != null) {
-      const index = (<Array<i32>>this.keys).indexOf(key);
-      return index < 0 ? null : unchecked((<Array<Value>>this.values)[index]);
+    const set = this.setKeys;
+    if (set != null) {
+      const index = set.indexOf(key);
+      if (index >= 0) return unchecked((<Array<Value>>this.setValues)[index]);
     }
+    if (this.removedKeys != null && (<Array<i32>>this.removedKeys).includes(key)) return null;
     const reader = this.seek(key);
     return reader == null ? null : readValue(reader, this.table);
   }
 
-  /** The string id of `key`'s value when it is a string, else NO_STRING. Allocates nothing. */
+  /** The string id of `key`'s value when it is a string, else NO_STRING. Allocates nothing for unchanged entries. */
   getString(key: i32): i32 {
-    if (this.keys != null) {
+    if (this.changed) {
       const value = this.get(key);
       return value != null && value.kind == ValueKind.String ? value.string : NO_STRING;
     }
@@ -110,15 +122,24 @@ export class Attributes {
 
   /** Sets `key` to `value`, replacing any previous value. */
   set(key: i32, value: Value): void {
-    this.materialize();
-    const keys = <Array<i32>>this.keys;
+    let keys = this.setKeys;
+    if (keys == null) {
+      keys = new Array<i32>();
+      this.setKeys = keys;
+      this.setValues = new Array<Value>();
+    }
     const index = keys.indexOf(key);
-    if (index >= 0) unchecked(((<Array<Value>>this.values)[index] = value));
+    if (index >= 0) unchecked(((<Array<Value>>this.setValues)[index] = value));
     else {
       keys.push(key);
-      (<Array<Value>>this.values).push(value);
+      (<Array<Value>>this.setValues).push(value);
     }
-    this.changed = true;
+    const removed = this.removedKeys;
+    if (removed != null) {
+      const at = removed.indexOf(key);
+      if (at >= 0) removed.splice(at, 1);
+    }
+    this.touch();
   }
 
   /** Sets `key` to the string `value` (a string id). */
@@ -128,15 +149,28 @@ export class Attributes {
 
   /** Removes `key`; returns whether it was set. */
   remove(key: i32): bool {
-    if (this.keys == null && this.seek(key) == null) return false;
-    this.materialize();
-    const keys = <Array<i32>>this.keys;
-    const index = keys.indexOf(key);
-    if (index < 0) return false;
-    keys.splice(index, 1);
-    (<Array<Value>>this.values).splice(index, 1);
-    this.changed = true;
-    return true;
+    let found = false;
+    const keys = this.setKeys;
+    if (keys != null) {
+      const index = keys.indexOf(key);
+      if (index >= 0) {
+        keys.splice(index, 1);
+        (<Array<Value>>this.setValues).splice(index, 1);
+        found = true;
+      }
+    }
+    const alreadyRemoved = this.removedKeys != null && (<Array<i32>>this.removedKeys).includes(key);
+    if (!alreadyRemoved && this.seek(key) != null) {
+      let removed = this.removedKeys;
+      if (removed == null) {
+        removed = new Array<i32>();
+        this.removedKeys = removed;
+      }
+      removed.push(key);
+      found = true;
+    }
+    if (found) this.touch();
+    return found;
   }
 
   /** Renames `from` to `to` (replacing a value `to` had); returns whether `from` was set. */
@@ -149,39 +183,82 @@ export class Attributes {
     return true;
   }
 
-  /** Writes the set: the encoded map as it came when unchanged. */
+  /** Writes the set: the encoded map as it came when unchanged, else its entries with the changes. */
   write(writer: Writer): void {
     if (!this.changed) {
       if (this.start == 0) writer.writeMapHeader(0);
       else writer.writeRaw(this.start, <i32>(this.end - this.start));
       return;
     }
-    const keys = <Array<i32>>this.keys;
-    const values = <Array<Value>>this.values;
-    writer.writeMapHeader(keys.length);
-    for (let index = 0; index < keys.length; index++) {
-      writer.writeUint(<u64>unchecked(keys[index]));
-      unchecked(values[index]).write(writer);
+    const setKeys = this.setKeys;
+    const setValues = this.setValues;
+    const removed = this.removedKeys;
+    const setCount = setKeys == null ? 0 : setKeys.length;
+    const written = new StaticArray<bool>(setCount);
+    const at = writer.reserveHeader32(0xdf);
+    let count = 0;
+    if (this.start != 0) {
+      const reader = Reader.range(this.start, this.end);
+      const entries = reader.readMapHeader();
+      for (let index = 0; index < entries && !reader.failed; index++) {
+        const entryStart = reader.pos;
+        const key = readStringId(reader, this.table);
+        reader.skip();
+        if (removed != null && removed.includes(key)) continue;
+        const replaced = setKeys == null ? -1 : setKeys.indexOf(key);
+        if (replaced >= 0) {
+          writer.writeUint(<u64>key);
+          unchecked((<Array<Value>>setValues)[replaced]).write(writer);
+          unchecked((written[replaced] = true));
+        } else writer.writeRaw(entryStart, <i32>(reader.pos - entryStart));
+        count++;
+      }
     }
+    for (let index = 0; index < setCount; index++) {
+      if (unchecked(written[index])) continue;
+      writer.writeUint(<u64>unchecked((<Array<i32>>setKeys)[index]));
+      unchecked((<Array<Value>>setValues)[index]).write(writer);
+      count++;
+    }
+    writer.patchHeader32(at, <u32>count);
+  }
+
+  private touch(): void {
+    this.changed = true;
+    this.mergedKeys = null;
+    this.mergedValues = null;
   }
 
   private seek(key: i32): Reader | null {
     return seekIn(this.table, this.start, this.end, key);
   }
 
-  private materialize(): void {
-    if (this.keys != null) return;
+  // Every entry in order: the encoded ones (as changed), then the added ones.
+  private merge(): void {
+    if (this.mergedKeys != null) return;
     const keys = new Array<i32>();
     const values = new Array<Value>();
+    const removed = this.removedKeys;
+    const setKeys = this.setKeys;
     if (this.start != 0) {
       const reader = Reader.range(this.start, this.end);
       const count = reader.readMapHeader();
       for (let index = 0; index < count && !reader.failed; index++) {
-        keys.push(readStringId(reader, this.table));
-        values.push(readValue(reader, this.table));
+        const key = readStringId(reader, this.table);
+        const value = readValue(reader, this.table);
+        if (removed != null && removed.includes(key)) continue;
+        if (setKeys != null && setKeys.includes(key)) continue;
+        keys.push(key);
+        values.push(value);
       }
     }
-    this.keys = keys;
-    this.values = values;
+    if (setKeys != null) {
+      for (let index = 0; index < setKeys.length; index++) {
+        keys.push(unchecked(setKeys[index]));
+        values.push(unchecked((<Array<Value>>this.setValues)[index]));
+      }
+    }
+    this.mergedKeys = keys;
+    this.mergedValues = values;
   }
 }

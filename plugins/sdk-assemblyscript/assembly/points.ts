@@ -3,11 +3,13 @@
 // attributes, values, a scale) are remembered and applied when the batch is written.
 
 import { Attributes, findString, findValue } from './attributes';
+import { ColumnOperations } from './column-ops';
 import { dataPointsHasNumbers, DataPointsField, HistogramValueField, SummaryValueField } from './generated/contract';
 import { Reader, Writer } from './msgpack';
 import { copySpan } from './resource';
 import { StringTable } from './strings';
-import { Value } from './value';
+import { NO_STRING } from './strings';
+import { Value, ValueKind } from './value';
 
 /** Offsets of the `count` elements of the list at `start` (element i is [offsets[i], offsets[i + 1])). */
 function elementOffsets(start: usize, end: usize, count: i32): StaticArray<usize> {
@@ -49,6 +51,7 @@ export class DataPoints {
   private valueScale: f64 = 1;
   private ownedIntegers: StaticArray<u8> | null = null;
   private keepBits: StaticArray<u8> | null = null;
+  private columnOperations: ColumnOperations | null = null;
 
   /** Reads the DataPoints tuple in [start, end) of a metric of type `metricType`. */
   constructor(
@@ -157,7 +160,55 @@ export class DataPoints {
     const offsets = this.offsets();
     const created = new Attributes(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]));
     unchecked((sets[index] = created));
+    const operations = this.columnOperations;
+    if (operations != null) operations.replay(index, created);
     return created;
+  }
+
+  /** Renames attribute `from` to `to` on every point (replacing a value `to` had); no object per point. */
+  renameAttribute(from: i32, to: i32): void {
+    if (from < 0 || to < 0 || from == to) return;
+    this.operations().rename(from, to);
+    const sets = this.attributeSets;
+    if (sets == null) return;
+    for (let index = 0; index < sets.length; index++) {
+      const set = unchecked(sets[index]);
+      if (set != null) set.rename(from, to);
+    }
+  }
+
+  /** Sets attribute `key` on every point (`overwrite` false: only where it is missing); no object per point. */
+  setAttribute(key: i32, value: Value, overwrite: bool = true): void {
+    if (key < 0) return;
+    this.operations().setAll(key, value, overwrite);
+    const sets = this.attributeSets;
+    if (sets == null) return;
+    for (let index = 0; index < sets.length; index++) {
+      const set = unchecked(sets[index]);
+      if (set != null && (overwrite || !set.has(key))) set.set(key, value);
+    }
+  }
+
+  /** Sets attribute `key` on point `index` (`overwrite` false: only when it is missing); no object per point. */
+  setAttributeAt(index: i32, key: i32, value: Value, overwrite: bool = true): void {
+    if (key < 0) return;
+    const sets = this.attributeSets;
+    let existing: Attributes | null = null;
+    if (sets != null) existing = unchecked(sets[index]);
+    if (existing != null) {
+      if (overwrite || !existing.has(key)) existing.set(key, value);
+      return;
+    }
+    this.operations().setAt(index, this.count, key, value, overwrite);
+  }
+
+  private operations(): ColumnOperations {
+    let operations = this.columnOperations;
+    if (operations == null) {
+      operations = new ColumnOperations();
+      this.columnOperations = operations;
+    }
+    return operations;
   }
 
   /** The string id of attribute `key` of point `index` when it is a string, else NO_STRING. */
@@ -168,6 +219,12 @@ export class DataPoints {
       if (existing != null) return existing.getString(key);
     }
     const offsets = this.offsets();
+    const operations = this.columnOperations;
+    if (operations != null) {
+      operations.apply(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]), index);
+      const value = ColumnOperations.valueOf(this.table, key);
+      return value != null && value.kind == ValueKind.String ? value.string : NO_STRING;
+    }
     return findString(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]), key);
   }
 
@@ -179,6 +236,11 @@ export class DataPoints {
       if (existing != null) return existing.get(key);
     }
     const offsets = this.offsets();
+    const operations = this.columnOperations;
+    if (operations != null) {
+      operations.apply(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]), index);
+      return ColumnOperations.valueOf(this.table, key);
+    }
     return findValue(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]), key);
   }
 
@@ -212,6 +274,8 @@ export class DataPoints {
   /** True when a value or an attribute changed (dropped points aside). */
   get edited(): bool {
     if (this.changed) return true;
+    const operations = this.columnOperations;
+    if (operations != null && !operations.isEmpty) return true;
     const sets = this.attributeSets;
     if (sets == null) return false;
     for (let index = 0; index < sets.length; index++) {
@@ -230,12 +294,16 @@ export class DataPoints {
     writer.writeArrayHeader(kept);
     const offsets = this.offsets();
     const sets = this.attributeSets;
+    const operations = this.columnOperations;
     for (let index = 0; index < this.count; index++) {
       if (!this.isKept(index)) continue;
       let set: Attributes | null = null;
       if (sets != null) set = unchecked(sets[index]);
       if (set != null) set.write(writer);
-      else copySpan(writer, unchecked(offsets[index]), unchecked(offsets[index + 1]));
+      else if (operations != null) {
+        operations.apply(this.table, unchecked(offsets[index]), unchecked(offsets[index + 1]), index);
+        ColumnOperations.write(writer);
+      } else copySpan(writer, unchecked(offsets[index]), unchecked(offsets[index + 1]));
     }
     this.writeCells(writer, this.startTimes, 8);
     this.writeCells(writer, this.times, 8);

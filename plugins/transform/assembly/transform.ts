@@ -74,6 +74,13 @@ class Renames {
       attributes.rename(unchecked(this.fromIds[index]), unchecked(this.toIds[index]));
     }
   }
+
+  /** Renames on every point of a metric at once (no object per point). */
+  renameInPoints(points: DataPoints): void {
+    for (let index = 0; index < this.fromIds.length; index++) {
+      points.renameAttribute(unchecked(this.fromIds[index]), unchecked(this.toIds[index]));
+    }
+  }
 }
 
 class Conversion {
@@ -91,14 +98,28 @@ class StatusRange {
   fromId: i32 = NO_STRING;
   toId: i32 = NO_STRING;
   classes: Array<i32> = new Array<i32>();
+  classValues: Array<Value> = new Array<Value>();
 
   resolve(table: StringTable): bool {
     this.fromId = table.lookup(this.from);
     if (this.fromId == NO_STRING) return false;
     this.toId = table.id(this.to);
     this.classes.length = 0;
-    for (let digit = 1; digit <= 5; digit++) this.classes.push(table.id(digit.toString() + 'xx'));
+    this.classValues.length = 0;
+    for (let digit = 1; digit <= 5; digit++) {
+      const id = table.id(digit.toString() + 'xx');
+      this.classes.push(id);
+      this.classValues.push(Value.string(id));
+    }
     return true;
+  }
+
+  /** Derives the class on every point of a metric (no object per point). */
+  applyToPoints(points: DataPoints, table: StringTable): void {
+    for (let point = 0; point < points.count; point++) {
+      const range = this.classOf(points.attribute(point, this.fromId), table);
+      if (range != NO_STRING) points.setAttributeAt(point, this.toId, unchecked(this.classValues[this.classes.indexOf(range)]));
+    }
   }
 
   /** The class id ("1xx".."5xx") of a status value, or NO_STRING. */
@@ -243,12 +264,10 @@ export class Transform extends Plugin {
       if (convert) this.convert(table, metric.name, metric.unit, metric.points, metric);
       if (!renameAttributes && !derive && !toRecords) continue;
       const points = metric.points;
-      for (let point = 0; point < points.count; point++) {
-        const attributes = points.attributes(point);
-        if (toRecords) this.copyFromResource(metric.resource, attributes);
-        if (renameAttributes) this.attributeRenames.renameIn(attributes);
-        if (derive) (<StatusRange>range).apply(attributes, table);
-      }
+      if (points.count == 0) continue;
+      if (toRecords) this.copyToPoints(metric.resource, points);
+      if (renameAttributes) this.attributeRenames.renameInPoints(points);
+      if (derive) (<StatusRange>range).applyToPoints(points, table);
     }
     if (toResource) {
       for (let index = 0; index < batch.resources.length; index++) {
@@ -335,6 +354,16 @@ export class Transform extends Plugin {
       if (key == NO_STRING || attributes.has(key)) continue;
       const value = resource.attributes.get(key);
       if (value != null) attributes.set(key, value);
+    }
+  }
+
+  // Points <- resource: the resource's value for each key, where a point has none of its own.
+  private copyToPoints(resource: Resource, points: DataPoints): void {
+    for (let index = 0; index < this.toRecordIds.length; index++) {
+      const key = unchecked(this.toRecordIds[index]);
+      if (key == NO_STRING) continue;
+      const value = resource.attributes.get(key);
+      if (value != null) points.setAttribute(key, value, false);
     }
   }
 

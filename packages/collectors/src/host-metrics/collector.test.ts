@@ -33,10 +33,12 @@ describe('host_metrics collector on this machine', () => {
     const [first, second] = batches as [MetricsBatch, MetricsBatch];
 
     const resourceMetrics = first.resourceMetrics[0]!;
-    assert.deepEqual(resourceMetrics.resource.attributes, {
-      'host.name': readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(),
-      'os.type': 'linux',
-    });
+    const attributes = resourceMetrics.resource.attributes;
+    assert.equal(attributes['host.name'], readFileSync('/proc/sys/kernel/hostname', 'utf8').trim());
+    assert.equal(attributes['host.id'], readFileSync('/etc/machine-id', 'utf8').trim());
+    assert.equal(attributes['os.type'], 'linux');
+    assert.equal(attributes['host.arch'], process.arch === 'x64' ? 'amd64' : process.arch);
+    assert.match(String(attributes['os.description']), /\(Linux \d+\.\d+/);
     assert.deepEqual(resourceMetrics.scopeMetrics[0]?.scope, {
       name: HOST_METRICS_SCOPE_NAME,
       version: PACKAGE_VERSION,
@@ -143,6 +145,26 @@ describe('host_metrics collector on this machine', () => {
     // A CPU where no tick elapsed reports all zeros, as in contrib.
     for (const sum of byCpu.values()) assert.ok(Math.abs(sum - 1) < 1e-9 || sum === 0, `${sum}`);
     assert.equal(pointValue(metricNamed(metrics, 'system.cpu.logical.count'), {}), byCpu.size);
+  });
+
+  it('puts each selected process in its own resource, over the host resource', async () => {
+    const { batches } = await startCollector({
+      collection_interval: '1h',
+      scrapers: { load: {}, process: { include: { names: [readFileSync('/proc/self/comm', 'utf8').trim()] } } },
+    });
+    await waitFor(() => batches.length >= 1);
+    const [host, ...processes] = batches[0]!.resourceMetrics;
+    assert.deepEqual(
+      host!.scopeMetrics[0]!.metrics.map((metric) => metric.name),
+      ['system.cpu.load_average.1m', 'system.cpu.load_average.5m', 'system.cpu.load_average.15m'],
+    );
+    const self = processes.find((resource) => resource.resource.attributes['process.pid'] === process.pid);
+    assert.ok(self, 'this test process was not reported');
+    assert.equal(self.resource.attributes['host.name'], host!.resource.attributes['host.name']);
+    assert.deepEqual(
+      self.scopeMetrics[0]!.metrics.map((metric) => metric.name),
+      ['process.cpu.time', 'process.memory.usage', 'process.memory.virtual', 'process.disk.io'],
+    );
   });
 
   it('stops on shutdown, after the scrape under way has been pushed', async () => {

@@ -1,3 +1,4 @@
+import { arch } from 'node:os';
 import {
   type Attributes,
   type Collector,
@@ -10,14 +11,18 @@ import {
   type MetricsBatch,
   nowUnixNano,
   type Platform,
+  type ResourceMetrics,
   StateChangeLog,
 } from '@wasmpipe/core';
+import { detectResource } from '../resource-detection/detect.ts';
 import { PACKAGE_VERSION } from '../version.ts';
+import { findOwnCgroup } from './cgroup.ts';
 import type { HostMetricsConfig } from './config.ts';
-import { readHostResource } from './resource.ts';
-import { procPath, type ScraperEnvironment } from './scraper.ts';
+import { createHostFiles, type HostFiles } from './host-files.ts';
+import type { ResourceGroup, ScraperEnvironment } from './scraper.ts';
 import { parseProcStat } from './scrapers/cpu/parse-proc-stat.ts';
 import { createScrapers, type NamedScraper } from './scrapers/index.ts';
+import { toSemanticConventions } from './semconv.ts';
 
 /** The instrumentation scope name of every batch this collector produces. */
 export const HOST_METRICS_SCOPE_NAME = '@wasmpipe/collectors/host_metrics';
@@ -32,7 +37,9 @@ export class HostMetricsCollector implements Collector {
   readonly #config: HostMetricsConfig;
   readonly #logger: Logger;
   readonly #consumeMetrics: (batch: MetricsBatch) => Promise<void>;
-  readonly #scrapers: NamedScraper[];
+  readonly #files: HostFiles;
+  readonly #environment: ScraperEnvironment;
+  #scrapers: NamedScraper[] | undefined;
   #platform: Platform;
   #state: 'created' | 'running' | 'stopped' = 'created';
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,6 +48,8 @@ export class HostMetricsCollector implements Collector {
   #resource: Attributes | undefined;
   /** What is failing now (scraper names, `resource`, `consumer`): each is logged once per change. */
   readonly #health = new Map<string, StateChangeLog>();
+  /** Parts of scrapes that were left out and already logged (a mount, a process). */
+  readonly #skippedOnce = new Set<string>();
 
   constructor(config: HostMetricsConfig, context: CreateContext, next: Consumer) {
     if (!next.consumeMetrics) throw new Error(`The collector "${context.id}" needs a consumer of metrics.`);
@@ -48,11 +57,19 @@ export class HostMetricsCollector implements Collector {
     this.#logger = context.logger;
     this.#consumeMetrics = next.consumeMetrics.bind(next);
     this.#platform = context.platform;
-    const environment: ScraperEnvironment = {
-      readProcFile: (relativePath) => this.#readProcFile(relativePath),
+    this.#files = createHostFiles(config.root_path);
+    const useCgroup = config.cgroup_limits === 'auto' && this.#files.rootPath === '';
+    this.#environment = {
+      files: this.#files,
+      readProcFile: async (relativePath) => this.#files.readText(`/proc/${relativePath}`),
       bootTimeUnixNano: () => this.#bootTimeUnixNano(),
+      cgroupDirectory: useCgroup ? findOwnCgroup(this.#files) : undefined,
+      skipped: (key, message, error) => {
+        if (this.#skippedOnce.has(key)) return;
+        this.#skippedOnce.add(key);
+        this.#logger.warn(message, { error: errorMessage(error) });
+      },
     };
-    this.#scrapers = createScrapers(config.scrapers, environment);
   }
 
   /** Starts the timer; the first scrape runs after `initial_delay`. */
@@ -73,23 +90,78 @@ export class HostMetricsCollector implements Collector {
 
   /** Runs every enabled scraper once and returns their metrics as one batch, without pushing it. */
   async collect(): Promise<MetricsBatch | undefined> {
+    const scrapers = this.#createScrapers();
     const timeUnixNano = nowUnixNano();
-    const results = await Promise.allSettled(this.#scrapers.map(({ scraper }) => scraper.scrape(timeUnixNano)));
+    const results = await Promise.allSettled(
+      scrapers.map(
+        async ({ scraper }): Promise<Metric[] | ResourceGroup[]> =>
+          scraper.scrapeResources ? scraper.scrapeResources(timeUnixNano) : scraper.scrape(timeUnixNano),
+      ),
+    );
     const metrics: Metric[] = [];
+    const groups: ResourceGroup[] = [];
     results.forEach((result, index) => {
-      const name = (this.#scrapers[index] as NamedScraper).name;
+      const { name, scraper } = scrapers[index] as NamedScraper;
       if (result.status === 'fulfilled') {
-        metrics.push(...result.value);
+        if (scraper.scrapeResources) groups.push(...(result.value as ResourceGroup[]));
+        else metrics.push(...(result.value as Metric[]));
         this.#recovered(name, `The ${name} scraper recovered.`);
       } else {
         this.#failed(name, `The ${name} scraper failed; its metrics are missing until it recovers.`, result.reason);
       }
     });
     // Nothing to send: every scraper failed, or only metrics that need two scrapes are enabled.
-    if (metrics.length === 0) return undefined;
+    if (metrics.length === 0 && groups.every((group) => group.metrics.length === 0)) return undefined;
     const scope = { name: HOST_METRICS_SCOPE_NAME, version: PACKAGE_VERSION };
-    const resource = { attributes: await this.#hostResource() };
-    return { resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics }] }] };
+    const hostAttributes = this.#hostResource();
+    const rename = this.#config.naming === 'semconv' ? toSemanticConventions : (list: Metric[]) => list;
+    const resourceMetrics: ResourceMetrics[] = [];
+    if (metrics.length > 0) {
+      resourceMetrics.push({
+        resource: { attributes: hostAttributes },
+        scopeMetrics: [{ scope, metrics: rename(metrics) }],
+      });
+    }
+    for (const group of groups) {
+      if (group.metrics.length === 0) continue;
+      resourceMetrics.push({
+        resource: { attributes: { ...hostAttributes, ...group.attributes } },
+        scopeMetrics: [{ scope, metrics: rename(group.metrics) }],
+      });
+    }
+    return { resourceMetrics };
+  }
+
+  /**
+   * Creates the scrapers at the first scrape. Without `/proc` (not Linux, or a wrong `root_path`)
+   * the scrapers that need it are left out, and the collector says once which ones.
+   */
+  #createScrapers(): NamedScraper[] {
+    if (this.#scrapers) return this.#scrapers;
+    const { scrapers, unavailable, portable } = createScrapers(this.#config.scrapers, this.#environment, {
+      procAvailable: this.#procAvailable(),
+      portableAllowed: this.#files.rootPath === '',
+    });
+    if (unavailable.length > 0 || portable.length > 0) {
+      this.#logger.warn(
+        `There is no readable ${this.#files.rootPath}/proc/stat here (not Linux, or a wrong root_path).` +
+          (unavailable.length > 0 ? ` These scrapers are unavailable: ${unavailable.join(', ')}.` : '') +
+          (portable.length > 0
+            ? ` These run with the runtime's os module and fewer metrics: ${portable.join(', ')}.`
+            : ' No scraper can run.'),
+      );
+    }
+    this.#scrapers = scrapers;
+    return scrapers;
+  }
+
+  #procAvailable(): boolean {
+    try {
+      this.#files.readText('/proc/stat');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   #schedule(delay: number): void {
@@ -120,10 +192,6 @@ export class HostMetricsCollector implements Collector {
     }
   }
 
-  #readProcFile(relativePath: string): Promise<string> {
-    return this.#platform.readTextFile(procPath(this.#config.root_path, relativePath));
-  }
-
   /** Read once, as contrib does at start; a failed read is retried at the next scrape. */
   #bootTimeUnixNano(): Promise<bigint> {
     this.#bootTime ??= this.#readBootTime().catch((error: unknown) => {
@@ -134,21 +202,26 @@ export class HostMetricsCollector implements Collector {
   }
 
   async #readBootTime(): Promise<bigint> {
-    const { bootTimeSeconds } = parseProcStat(await this.#readProcFile('stat'));
+    const { bootTimeSeconds } = parseProcStat(this.#files.readText('/proc/stat'));
     if (bootTimeSeconds === undefined) throw new Error('No btime line in /proc/stat.');
     return BigInt(bootTimeSeconds) * NANOS_PER_SECOND;
   }
 
-  async #hostResource(): Promise<Attributes> {
+  /** Detected once; the host name is retried at every scrape until it could be read. */
+  #hostResource(): Attributes {
     if (this.#resource) return this.#resource;
-    try {
-      this.#resource = await readHostResource((relativePath) => this.#readProcFile(relativePath));
-      this.#recovered('resource', 'The host name is readable again.');
-      return this.#resource;
-    } catch (error) {
-      this.#failed('resource', 'Reading the host name failed; batches go without host.name.', error);
-      return { 'os.type': 'linux' };
+    const attributes = detectResource(this.#config.resource_detection.detectors, {
+      files: this.#files,
+      env: (name) => this.#platform.env(name),
+      machine: arch,
+    });
+    if (this.#config.resource_detection.detectors.includes('system') && attributes['host.name'] === undefined) {
+      this.#failed('resource', 'Reading the host name failed; batches go without host.name.', 'no readable hostname');
+      return attributes;
     }
+    this.#recovered('resource', 'The host name is readable again.');
+    this.#resource = attributes;
+    return attributes;
   }
 
   #failed(key: string, message: string, error: unknown): void {

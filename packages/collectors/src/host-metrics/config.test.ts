@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getPlatform, type Problem } from '@wasmpipe/core';
 import { hostMetricsCollector } from './factory.ts';
+import { SCRAPER_NAMES } from './scrapers/index.ts';
 
 const PATH = 'collectors.host_metrics';
 
@@ -25,6 +26,9 @@ describe('host_metrics config', () => {
             'system.cpu.time': { enabled: true },
             'system.cpu.utilization': { enabled: false },
             'system.cpu.logical.count': { enabled: false },
+            'system.cpu.physical.count': { enabled: false },
+            'system.cpu.frequency': { enabled: false },
+            'system.cpu.limit': { enabled: true },
           },
         },
         memory: {
@@ -37,6 +41,9 @@ describe('host_metrics config', () => {
           used_calculation: 'total_minus_available',
         },
       },
+      naming: 'otel_contrib',
+      resource_detection: { detectors: ['system'] },
+      cgroup_limits: 'auto',
     });
   });
 
@@ -63,7 +70,7 @@ describe('host_metrics config', () => {
     [
       'a misspelt scraper',
       { scrapers: { cpus: {} } },
-      [{ path: `${PATH}.scrapers.cpus`, message: 'unknown option; known options: cpu, memory' }],
+      [{ path: `${PATH}.scrapers.cpus`, message: `unknown option; known options: ${SCRAPER_NAMES.join(', ')}` }],
     ],
     [
       'a misspelt metric',
@@ -71,7 +78,8 @@ describe('host_metrics config', () => {
       [
         {
           path: `${PATH}.scrapers.cpu.metrics.system.cpu.usage`,
-          message: 'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count',
+          message:
+            'unknown option; known options: system.cpu.time, system.cpu.utilization, system.cpu.logical.count, system.cpu.physical.count, system.cpu.frequency, system.cpu.limit',
         },
       ],
     ],
@@ -108,7 +116,7 @@ describe('host_metrics config', () => {
       configDirectory: '.',
     });
     assert.deepEqual(problems, [
-      { path: `${PATH}.scrapers`, message: 'must name at least one scraper (cpu, memory)' },
+      { path: `${PATH}.scrapers`, message: `must name at least one scraper (${SCRAPER_NAMES.join(', ')})` },
       {
         path: `${PATH}.root_path`,
         message: 'expected a directory holding proc/stat, but /nonexistent-root/proc/stat is not a file',

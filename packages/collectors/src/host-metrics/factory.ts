@@ -4,11 +4,11 @@ import { hostMetricsConfig } from './config.ts';
 import { procPath } from './scraper.ts';
 import { SCRAPER_NAMES } from './scrapers/index.ts';
 
-/** The `host_metrics` collector type: CPU and memory of a Linux host, named as in the contrib receiver. */
+/** The `host_metrics` collector type: a Linux host's metrics from /proc, /sys and statfs, named as in the contrib receiver. */
 export const hostMetricsCollector = defineCollector({
   type: 'host_metrics',
   description:
-    'Scrapes host metrics (CPU, memory) from /proc, named as the OpenTelemetry Collector hostmetrics receiver.',
+    'Scrapes host metrics (cpu, memory, load, disk, filesystem, network, paging, processes, process, system) from /proc, named as the OpenTelemetry Collector hostmetrics receiver.',
   signals: ['metrics'],
   config: hostMetricsConfig,
   async validate(config, context) {

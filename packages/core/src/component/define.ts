@@ -59,10 +59,20 @@ export type Collector = Lifecycle;
 /** A running processor: a consumer that hands what it produces to the next consumer. */
 export interface Processor extends Lifecycle, Consumer {}
 
-/** A running exporter: sends batches out. Throw a `WasmpipeError` to say whether to retry. */
+/** What the runtime passes with each export call. */
+export interface ExportOptions {
+  /** Aborts when shutdown can wait no longer: stop the request and throw. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A running exporter: sends batches out. Throw a `WasmpipeError` to say whether to retry
+ * (`retryable`, and `retryAfterMs` when the peer said how long to wait); the runtime retries,
+ * counts and logs. The same batch may be passed again on a retry: never change it.
+ */
 export interface Exporter extends Lifecycle {
-  exportMetrics?(batch: MetricsBatch): Promise<void>;
-  exportLogs?(batch: LogsBatch): Promise<void>;
+  exportMetrics?(batch: MetricsBatch, options?: ExportOptions): Promise<void>;
+  exportLogs?(batch: LogsBatch, options?: ExportOptions): Promise<void>;
 }
 
 interface DefinitionBase<K extends ComponentKind, S extends Schema<unknown, unknown>> {

@@ -96,6 +96,33 @@ const invalid: Array<[string, string, string[]]> = [
     ],
   ],
   [
+    'bad delivery options, reported together',
+    `${valid}`.replace(
+      'sending_queue: { queue_size: 5 }',
+      'sending_queue: { storage: file, on_full: drop_everything }, retry_on_failure: { initial_interval: 1m, max_interval: 10s, randomization_factor: 2 }',
+    ),
+    [
+      'exporters.recording.sending_queue.on_full: expected one of block, drop_oldest, drop_newest, drop, got "drop_everything"',
+      'exporters.recording.retry_on_failure.randomization_factor: must be at most 1, got 2',
+    ],
+  ],
+  [
+    'a directory without file storage; retry intervals crossed',
+    `${valid}`.replace(
+      'sending_queue: { queue_size: 5 }',
+      'sending_queue: { directory: /tmp/q }, retry_on_failure: { initial_interval: 1m, max_interval: 10s }',
+    ),
+    [
+      'exporters.recording.sending_queue.directory: is only used with storage: file',
+      'exporters.recording.retry_on_failure.initial_interval: must not be longer than max_interval (10000ms), got 60000ms',
+    ],
+  ],
+  [
+    'file storage without a directory',
+    `${valid}`.replace('sending_queue: { queue_size: 5 }', 'sending_queue: { storage: file }'),
+    ['exporters.recording.sending_queue.directory: is required when storage is file'],
+  ],
+  [
     'component id with bad characters',
     `${valid}`.replace('collectors: { manual: {} }', 'collectors: { "Manual!": {} }'),
     ['collectors.Manual!: a component id is'],
@@ -118,8 +145,21 @@ describe('compileConfig', () => {
     assert.deepEqual(result.config.exporters.get('recording')?.config, { delay: 10, fail: false });
     assert.deepEqual(result.config.exporters.get('recording')?.sendingQueue, {
       queue_size: 5,
+      sizer: 'items',
       num_consumers: 2,
       on_full: 'block',
+      storage: 'memory',
+      directory: undefined,
+      fsync: false,
+      drain_timeout: 10_000,
+    });
+    assert.deepEqual(result.config.exporters.get('recording')?.retry, {
+      enabled: true,
+      initial_interval: 5000,
+      max_interval: 30_000,
+      max_elapsed_time: 300_000,
+      multiplier: 1.5,
+      randomization_factor: 0.5,
     });
     assert.deepEqual(result.config.pipelines, [
       {

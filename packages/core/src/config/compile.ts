@@ -6,8 +6,9 @@ import type {
   ProcessorDefinition,
 } from '../component/define.ts';
 import type { Registry } from '../component/registry.ts';
+import { parseDeliveryOptions, type SendingQueueConfig } from '../delivery/delivery-config.ts';
+import type { RetryConfig } from '../delivery/retry.ts';
 import { SIGNALS, type Signal } from '../model/common.ts';
-import { DEFAULT_SENDING_QUEUE, type SendingQueueConfig } from '../pipeline/exporter-node.ts';
 import type { Platform } from '../platform/types.ts';
 import { substituteEnv } from './env.ts';
 import { describeValue, joinPath, type Problem } from './problems.ts';
@@ -20,9 +21,10 @@ export interface CompiledComponent<D extends ComponentDefinition = ComponentDefi
   config: unknown;
 }
 
-/** An exporter also carries its sending queue settings. */
+/** An exporter also carries its delivery settings: `sending_queue` and `retry_on_failure`. */
 export interface CompiledExporter extends CompiledComponent<ExporterDefinition> {
   sendingQueue: SendingQueueConfig;
+  retry: RetryConfig;
 }
 
 /** One pipeline: which collectors feed which processors and exporters, for one signal. */
@@ -66,11 +68,6 @@ const SECTIONS: Record<string, ComponentKind> = {
 const TOP_LEVEL = ['collectors', 'processors', 'exporters', 'pipelines', 'admin', 'log'];
 const COMPONENT_ID = /^[a-z][a-z0-9_]*(\/[A-Za-z0-9_.-]+)?$/;
 
-const sendingQueueSchema = s.object({
-  queue_size: s.integer({ min: 1 }).default(DEFAULT_SENDING_QUEUE.queue_size),
-  num_consumers: s.integer({ min: 1 }).default(DEFAULT_SENDING_QUEUE.num_consumers),
-  on_full: s.enum(['block', 'drop']).default(DEFAULT_SENDING_QUEUE.on_full),
-});
 const logSchema = s.object({
   level: s.enum(['debug', 'info', 'warn', 'error']).default('info'),
   format: s.enum(['text', 'json']).default('text'),
@@ -169,12 +166,11 @@ async function compileComponent(
     problems.push({ path, message: `unknown ${kind} type "${type}"; known types: ${known.join(', ') || 'none'}` });
     return undefined;
   }
-  let body = value ?? {};
-  let sendingQueue = DEFAULT_SENDING_QUEUE;
-  if (kind === 'exporter' && isPlainObject(body) && 'sending_queue' in body) {
-    const { sending_queue: queue, ...rest } = body;
-    sendingQueue =
-      sendingQueueSchema.parse(queue ?? {}, joinPath(path, 'sending_queue'), problems) ?? DEFAULT_SENDING_QUEUE;
+  let body: unknown = value ?? {};
+  let delivery: Omit<ReturnType<typeof parseDeliveryOptions>, 'rest'> | undefined;
+  if (kind === 'exporter') {
+    const { rest, ...settings } = parseDeliveryOptions(body, path, options.configDirectory, problems);
+    delivery = settings;
     body = rest;
   }
   const before = problems.length;
@@ -189,8 +185,8 @@ async function compileComponent(
       })),
     );
   }
-  return kind === 'exporter'
-    ? { id, definition: definition as ExporterDefinition, config, sendingQueue }
+  return kind === 'exporter' && delivery
+    ? { id, definition: definition as ExporterDefinition, config, ...delivery }
     : { id, definition, config };
 }
 

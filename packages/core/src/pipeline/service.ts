@@ -154,7 +154,10 @@ export class Service {
     if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
     const context = this.#context(id, 'exporter');
     const exporter = await compiled.definition.create(compiled.config, context);
-    const node = new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry);
+    const node = new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry, {
+      retry: compiled.retry,
+      platform: this.#platform,
+    });
     this.#exporters.set(id, node);
     return node;
   }

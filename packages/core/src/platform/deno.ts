@@ -1,3 +1,4 @@
+import { createNodeFileSystem } from './files.ts';
 import type { Platform } from './types.ts';
 
 type DenoServer = { addr: { port: number; hostname: string }; shutdown(): Promise<void> };
@@ -42,5 +43,6 @@ export function createDenoPlatform(): Platform {
     },
     cwd: () => deno().cwd(),
     exit: (code) => deno().exit(code),
+    files: createNodeFileSystem(),
   };
 }

@@ -17,4 +17,5 @@ export function getPlatform(): Platform {
 }
 
 export { detectRuntime } from './detect.ts';
+export type { FileHandle, FileSystem } from './files.ts';
 export type { FetchHandler, HttpServer, Platform, RuntimeName } from './types.ts';

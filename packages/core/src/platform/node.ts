@@ -1,3 +1,4 @@
+import { createNodeFileSystem } from './files.ts';
 import type { FetchHandler, HttpServer, Platform } from './types.ts';
 
 type NodeProcess = {
@@ -30,6 +31,7 @@ export function createNodePlatform(): Platform {
     },
     cwd: () => nodeProcess().cwd(),
     exit: (code) => nodeProcess().exit(code),
+    files: createNodeFileSystem(),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { FileSystem } from './files.ts';
+
 /** The JavaScript runtimes wasmpipe runs on. */
 export type RuntimeName = 'node' | 'deno' | 'bun';
 
@@ -21,6 +23,7 @@ export interface HttpServer {
  * | readFile       | node:fs/promises  | Deno.readFile      | node:fs/promises  |
  * | serve          | node:http         | Deno.serve         | Bun.serve         |
  * | onSignal       | process.on        | Deno.addSignal...  | process.on        |
+ * | files          | node:fs/promises  | node:fs/promises   | node:fs/promises  |
  */
 export interface Platform {
   readonly runtime: RuntimeName;
@@ -40,4 +43,6 @@ export interface Platform {
   cwd(): string;
   /** Ends the process. */
   exit(code: number): never;
+  /** File access for the persistent queue and the file exporter; absent on a platform without files. */
+  readonly files?: FileSystem;
 }

@@ -1,5 +1,6 @@
-// The otlp_http exporter: encodes each batch with our own protobuf encoder and posts it. It never
-// logs per batch; the runtime counts and logs what it throws. Retries belong to the runtime.
+// The otlp_http exporter: encodes each batch with our own OTLP encoders (protobuf, or JSON) and
+// posts it. It never logs per batch and never retries: it throws a retryable or permanent
+// WasmpipeError, and the runtime's sending queue retries, counts and logs.
 
 import {
   type Counter,
@@ -7,6 +8,8 @@ import {
   countDataPoints,
   countLogRecords,
   type Exporter,
+  type ExportOptions,
+  type FileSystem,
   type Logger,
   type LogsBatch,
   type MetricsBatch,
@@ -15,51 +18,78 @@ import {
 } from '@wasmpipe/core';
 import { encodeLogsRequest } from '../otlp/encode-logs.ts';
 import { encodeMetricsRequest } from '../otlp/encode-metrics.ts';
+import { logsToOtlpJson, metricsToOtlpJson } from '../otlp/otlp-json.ts';
 import type { PartialSuccess } from '../otlp/protobuf-reader.ts';
-import { type OtlpHttpConfig, signalUrl } from './config.ts';
-import { postProtobuf, type TransportOptions } from './transport.ts';
+import type { OtlpHttpConfig } from './config.ts';
+import { fetchSend, type HttpSend, nodeSend } from './http-send.ts';
+import { resolveSettings, type SignalSettings } from './settings.ts';
+import { postOtlp, type TransportOptions } from './transport.ts';
 
 /** Services the exporter takes from its creator rather than from globals, for tests and odd runtimes. */
 export interface OtlpHttpServices {
   fetch?: typeof fetch;
 }
 
-/** Sends metrics and logs to an OTLP/HTTP receiver as protobuf. */
+const encoder = new TextEncoder();
+
+/** Sends metrics and logs to an OTLP/HTTP receiver. */
 export class OtlpHttpExporter implements Exporter {
-  readonly #metrics: TransportOptions;
-  readonly #logs: TransportOptions;
+  readonly #settings: Record<Signal, SignalSettings>;
   readonly #logger: Logger;
+  readonly #files: FileSystem | undefined;
+  readonly #services: OtlpHttpServices;
   readonly #rejected: Record<Signal, Counter>;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #lastRejection: Record<Signal, string | undefined> = { metrics: undefined, logs: undefined };
+  #transports: Promise<Record<Signal, TransportOptions>> | undefined;
   #closed = false;
 
   constructor(config: OtlpHttpConfig, context: CreateContext, services: OtlpHttpServices = {}) {
-    const common = {
-      headers: config.headers,
-      compression: config.compression,
-      timeoutMs: config.timeout,
-      fetch: services.fetch ?? ((input, init) => fetch(input, init)),
-    };
-    this.#metrics = { ...common, url: signalUrl(config, 'metrics') };
-    this.#logs = { ...common, url: signalUrl(config, 'logs') };
+    const { settings } = resolveSettings(
+      config,
+      (name) => context.platform.env(name),
+      context.configDirectory,
+      context.id,
+    );
+    for (const warning of settings.warnings) context.logger.warn(warning);
+    this.#settings = { metrics: settings.metrics, logs: settings.logs };
     this.#logger = context.logger;
+    this.#files = context.platform.files;
+    this.#services = services;
     this.#rejected = {
       metrics: context.telemetry.counter('wasmpipe.exporter.rejected', 'metrics'),
       logs: context.telemetry.counter('wasmpipe.exporter.rejected', 'logs'),
     };
   }
 
+  /** Where each signal goes, after config and environment (for logs and tests). */
+  get settings(): Readonly<Record<Signal, SignalSettings>> {
+    return this.#settings;
+  }
+
+  /** Reads TLS files, so a missing certificate stops the start instead of the first export. */
+  async start(): Promise<void> {
+    await this.#ready();
+  }
+
   /** Sends a metrics batch; throws a retryable or permanent WasmpipeError on failure. */
-  async exportMetrics(batch: MetricsBatch): Promise<void> {
+  async exportMetrics(batch: MetricsBatch, options?: ExportOptions): Promise<void> {
     if (countDataPoints(batch) === 0) return;
-    await this.#send('metrics', this.#metrics, encodeMetricsRequest(batch));
+    const body =
+      this.#settings.metrics.encoding === 'json'
+        ? encoder.encode(JSON.stringify(metricsToOtlpJson(batch)))
+        : encodeMetricsRequest(batch);
+    await this.#send('metrics', body, options?.signal);
   }
 
   /** Sends a logs batch; throws a retryable or permanent WasmpipeError on failure. */
-  async exportLogs(batch: LogsBatch): Promise<void> {
+  async exportLogs(batch: LogsBatch, options?: ExportOptions): Promise<void> {
     if (countLogRecords(batch) === 0) return;
-    await this.#send('logs', this.#logs, encodeLogsRequest(batch));
+    const body =
+      this.#settings.logs.encoding === 'json'
+        ? encoder.encode(JSON.stringify(logsToOtlpJson(batch)))
+        : encodeLogsRequest(batch);
+    await this.#send('logs', body, options?.signal);
   }
 
   /** Stops taking batches and waits for requests under way (each bounded by `timeout`). */
@@ -68,9 +98,27 @@ export class OtlpHttpExporter implements Exporter {
     await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #send(signal: Signal, options: TransportOptions, body: Uint8Array<ArrayBuffer>): Promise<void> {
+  #ready(): Promise<Record<Signal, TransportOptions>> {
+    this.#transports ??= (async () => {
+      const sendFor = async (settings: SignalSettings): Promise<HttpSend> =>
+        settings.tls ? nodeSend(settings.tls, this.#files) : fetchSend(this.#services.fetch);
+      const options = async (settings: SignalSettings): Promise<TransportOptions> => ({
+        url: settings.url,
+        headers: settings.headers,
+        compression: settings.compression,
+        encoding: settings.encoding,
+        timeoutMs: settings.timeoutMs,
+        send: await sendFor(settings),
+      });
+      return { metrics: await options(this.#settings.metrics), logs: await options(this.#settings.logs) };
+    })();
+    return this.#transports;
+  }
+
+  async #send(signal: Signal, body: Uint8Array<ArrayBuffer>, abort?: AbortSignal): Promise<void> {
+    const options = (await this.#ready())[signal];
     if (this.#closed) throw permanentError(`POST ${options.url} not sent: the exporter is shut down.`);
-    const request = postProtobuf(body, options);
+    const request = postOtlp(body, options, abort);
     this.#inFlight.add(request);
     try {
       const partial = await request;

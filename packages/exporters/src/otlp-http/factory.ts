@@ -1,13 +1,57 @@
-import { defineExporter } from '@wasmpipe/core';
+import { defineExporter, type Problem } from '@wasmpipe/core';
 import { otlpHttpConfig, validateOtlpHttpConfig } from './config.ts';
 import { OtlpHttpExporter } from './exporter.ts';
+import { resolveSettings } from './settings.ts';
 
-/** The `otlp_http` exporter type: metrics and logs to an OTLP/HTTP receiver, protobuf-encoded. */
+/** The `otlp_http` exporter type: metrics and logs to an OTLP/HTTP receiver, protobuf or JSON. */
 export const otlpHttpExporter = defineExporter({
   type: 'otlp_http',
-  description: 'Sends metrics and logs to an OTLP/HTTP receiver (protobuf, optionally gzipped).',
+  description: 'Sends metrics and logs to an OTLP/HTTP receiver (protobuf or JSON, optionally gzipped, TLS).',
   signals: ['metrics', 'logs'],
   config: otlpHttpConfig,
-  validate: (config, context) => validateOtlpHttpConfig(config, context.path),
+  async validate(config, context) {
+    const problems: Problem[] = validateOtlpHttpConfig(config, context.path);
+    const { settings, problems: envProblems } = resolveSettings(
+      config,
+      (name) => context.platform.env(name),
+      context.configDirectory,
+      context.path,
+    );
+    const configProblems = problems.length;
+    problems.push(...envProblems);
+    for (const signal of ['metrics', 'logs'] as const) {
+      const url = settings[signal].url;
+      if (configProblems > 0) break; // a bad URL in the config is already reported
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        problems.push({
+          path: context.path,
+          message: `the ${signal} endpoint ${JSON.stringify(url)} is not an http:// or https:// URL`,
+        });
+      }
+    }
+    for (const signal of ['metrics', 'logs'] as const) {
+      const tls = settings[signal].tls;
+      for (const [option, file] of [
+        ['tls.ca_file', tls?.caFile],
+        ['tls.cert_file', tls?.certFile],
+        ['tls.key_file', tls?.keyFile],
+      ] as const) {
+        if (file !== undefined && !(await context.platform.isFile(file))) {
+          problems.push({ path: `${context.path}.${option}`, message: `file not found: ${file}` });
+        }
+      }
+    }
+    return dedupe(problems);
+  },
   create: (config, context) => new OtlpHttpExporter(config, context),
 });
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.path}|${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { type Problem, WasmpipeError } from '@wasmpipe/core';
+import { metricsToOtlpJson } from '../otlp/otlp-json.ts';
 import { createTestContext, tinyLogsBatch, tinyMetricsBatch } from '../testing/create-context.ts';
 import { type CaptureServer, closedPort, startCaptureServer } from '../testing/http-capture-server.ts';
 import {
@@ -11,9 +12,10 @@ import {
   ExportMetricsServiceResponse,
 } from '../testing/official-schema.ts';
 import { sampleMetricsBatch } from '../testing/sample-batches.ts';
-import { type OtlpHttpConfig, otlpHttpConfig, signalUrl } from './config.ts';
+import { type OtlpHttpConfig, otlpHttpConfig } from './config.ts';
 import { OtlpHttpExporter } from './exporter.ts';
 import { otlpHttpExporter } from './factory.ts';
+import { parseHeaders, resolveSettings } from './settings.ts';
 import { parseRetryAfter } from './transport.ts';
 
 function parseConfig(input: unknown): { config: OtlpHttpConfig | undefined; problems: Problem[] } {
@@ -22,10 +24,10 @@ function parseConfig(input: unknown): { config: OtlpHttpConfig | undefined; prob
   return { config, problems };
 }
 
-function exporterFor(input: Record<string, unknown>) {
+function exporterFor(input: Record<string, unknown>, env: Record<string, string> = {}) {
   const { config, problems } = parseConfig(input);
   assert.deepEqual(problems, []);
-  const { context, lines, telemetry } = createTestContext('otlp_http');
+  const { context, lines, telemetry } = createTestContext('otlp_http', env);
   return { exporter: new OtlpHttpExporter(config as OtlpHttpConfig, context), lines, telemetry };
 }
 
@@ -40,25 +42,132 @@ async function rejection(promise: Promise<unknown>): Promise<WasmpipeError> {
 }
 
 describe('otlp_http config', () => {
-  test('defaults: gzip, 10s, no headers; signal paths appended to the base endpoint', () => {
+  const urls = (config: unknown, env: Record<string, string> = {}) => {
+    const { settings, problems } = resolveSettings(config as OtlpHttpConfig, (name) => env[name], '/etc/wasmpipe', 'x');
+    assert.deepEqual(problems, []);
+    return [settings.metrics.url, settings.logs.url];
+  };
+
+  test('defaults: gzip, protobuf, 10s, no headers; signal paths appended to the base endpoint', () => {
     const { config, problems } = parseConfig({ endpoint: 'http://127.0.0.1:4318' });
     assert.deepEqual(problems, []);
-    assert.deepEqual(config, { endpoint: 'http://127.0.0.1:4318', headers: {}, compression: 'gzip', timeout: 10_000 });
-    assert.equal(signalUrl(config as OtlpHttpConfig, 'metrics'), 'http://127.0.0.1:4318/v1/metrics');
-    assert.equal(signalUrl(config as OtlpHttpConfig, 'logs'), 'http://127.0.0.1:4318/v1/logs');
+    const { settings } = resolveSettings(config as OtlpHttpConfig, () => undefined, '.', 'x');
+    assert.deepEqual(settings.metrics, {
+      url: 'http://127.0.0.1:4318/v1/metrics',
+      headers: {},
+      compression: 'gzip',
+      encoding: 'proto',
+      timeoutMs: 10_000,
+      tls: undefined,
+    });
+    assert.equal(settings.logs.url, 'http://127.0.0.1:4318/v1/logs');
   });
 
   test('a base path keeps its prefix; signal endpoints are used as-is', () => {
-    const { config } = parseConfig({
-      endpoint: 'https://otel.example.com/prefix/',
-      logs_endpoint: 'https://logs.example.com/ingest',
+    assert.deepEqual(
+      urls({ endpoint: 'https://otel.example.com/prefix/', logs_endpoint: 'https://logs.example.com/ingest' }),
+      ['https://otel.example.com/prefix/v1/metrics', 'https://logs.example.com/ingest'],
+    );
+  });
+
+  test('endpoints: config, then the signal variable as-is, then the generic variable plus /v1/<signal>, then localhost', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318',
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://logs-only:9999/custom',
+    };
+    assert.deepEqual(urls({}, env), ['http://generic:4318/v1/metrics', 'http://logs-only:9999/custom']);
+    assert.deepEqual(urls({ endpoint: 'http://config:4318' }, env), [
+      'http://config:4318/v1/metrics',
+      'http://config:4318/v1/logs',
+    ]);
+    assert.deepEqual(urls({}, {}), ['http://localhost:4318/v1/metrics', 'http://localhost:4318/v1/logs']);
+  });
+
+  test('headers, protocol, compression, timeout and certificates from the environment, the config winning', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20generic,x-tenant=a',
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-tenant=metrics',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '2500',
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/certs/ca.pem',
+      OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE: '/certs/client.pem',
+      OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY: '/certs/client.key',
+    };
+    const fromEnv = resolveSettings({} as OtlpHttpConfig, (name) => env[name as keyof typeof env], '.', 'x');
+    assert.deepEqual(fromEnv.problems, []);
+    const { metrics, logs } = fromEnv.settings;
+    assert.deepEqual(metrics.headers, { authorization: 'Bearer generic', 'x-tenant': 'metrics' });
+    assert.deepEqual(logs.headers, { authorization: 'Bearer generic', 'x-tenant': 'a' });
+    assert.deepEqual([metrics.encoding, logs.encoding], ['json', 'proto']);
+    assert.deepEqual([metrics.compression, logs.compression], ['none', 'none']);
+    assert.deepEqual([metrics.timeoutMs, logs.timeoutMs], [2500, 10_000]);
+    assert.deepEqual(metrics.tls, {
+      caFile: '/certs/ca.pem',
+      certFile: undefined,
+      keyFile: undefined,
+      insecureSkipVerify: false,
+      minVersion: '1.2',
     });
-    assert.equal(signalUrl(config as OtlpHttpConfig, 'metrics'), 'https://otel.example.com/prefix/v1/metrics');
-    assert.equal(signalUrl(config as OtlpHttpConfig, 'logs'), 'https://logs.example.com/ingest');
+    assert.equal(logs.tls?.certFile, '/certs/client.pem');
+    const config = {
+      headers: { 'X-Tenant': 'config' },
+      encoding: 'proto',
+      compression: 'gzip',
+      timeout: 700,
+      tls: { ca_file: 'ca.pem', insecure_skip_verify: false, min_version: '1.3' },
+    } as unknown as OtlpHttpConfig;
+    const fromConfig = resolveSettings(config, (name) => env[name as keyof typeof env], '/etc/wasmpipe', 'x').settings;
+    assert.deepEqual(fromConfig.metrics.headers, { authorization: 'Bearer generic', 'x-tenant': 'config' });
+    assert.deepEqual(
+      [fromConfig.metrics.encoding, fromConfig.metrics.compression, fromConfig.metrics.timeoutMs],
+      ['proto', 'gzip', 700],
+    );
+    assert.equal(fromConfig.metrics.tls?.caFile, '/etc/wasmpipe/ca.pem', 'a relative file is relative to the config');
+    assert.equal(fromConfig.metrics.tls?.minVersion, '1.3');
+  });
+
+  test('bad environment values are reported with the variable name; grpc is only a warning', () => {
+    const env: Record<string, string> = {
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
+      OTEL_EXPORTER_OTLP_HEADERS: 'novalue,ok=1',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+    };
+    const { settings, problems } = resolveSettings(
+      {} as OtlpHttpConfig,
+      (name) => env[name],
+      '.',
+      'exporters.otlp_http',
+    );
+    assert.deepEqual(
+      problems.map((problem) => `${problem.path}: ${problem.message}`),
+      [
+        'exporters.otlp_http: OTEL_EXPORTER_OTLP_COMPRESSION: expected gzip or none, got "zstd"',
+        'exporters.otlp_http: OTEL_EXPORTER_OTLP_TIMEOUT: expected a number of milliseconds, got "10s"',
+        'exporters.otlp_http: OTEL_EXPORTER_OTLP_HEADERS: expected key=value pairs separated by commas, got "novalue"',
+      ],
+    );
+    assert.deepEqual(settings.warnings, [
+      'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=grpc is for gRPC exporters; otlp_http sends http/protobuf.',
+    ]);
+    assert.deepEqual(settings.metrics.headers, { ok: '1' });
+  });
+
+  test('parseHeaders decodes percent-encoding and lowercases keys', () => {
+    const problems: string[] = [];
+    assert.deepEqual(
+      parseHeaders('Api-Key=a%3Db%2Cc, x = y ,', (message) => problems.push(message)),
+      {
+        'api-key': 'a=b,c',
+        x: 'y',
+      },
+    );
+    assert.deepEqual(problems, []);
   });
 
   const invalid: [string, unknown, string[]][] = [
-    ['no endpoint', {}, ['exporters.otlp_http.endpoint: is required']],
     [
       'not a URL',
       { endpoint: 'collector:4318' },
@@ -79,9 +188,18 @@ describe('otlp_http config', () => {
     ],
     [
       'unknown option',
-      { endpoint: 'http://a', tls: {} },
+      { endpoint: 'http://a', tls: { ca: 'x' }, protocol: 'grpc' },
       [
-        'exporters.otlp_http.tls: unknown option; known options: endpoint, metrics_endpoint, logs_endpoint, headers, compression, timeout',
+        'exporters.otlp_http.protocol: unknown option; known options: endpoint, metrics_endpoint, logs_endpoint, headers, compression, encoding, timeout, tls',
+        'exporters.otlp_http.tls.ca: unknown option; known options: ca_file, cert_file, key_file, insecure_skip_verify, min_version',
+      ],
+    ],
+    [
+      'bad encoding and TLS version',
+      { encoding: 'xml', tls: { min_version: '1.4' } },
+      [
+        'exporters.otlp_http.encoding: expected one of proto, json, got "xml"',
+        'exporters.otlp_http.tls.min_version: expected one of 1.0, 1.1, 1.2, 1.3, got "1.4"',
       ],
     ],
   ];
@@ -105,6 +223,23 @@ describe('otlp_http config', () => {
     assert.deepEqual(problems, [
       { path: 'exporters.otlp_http.endpoint', message: 'is not a valid URL: "http://[bad"' },
     ]);
+  });
+
+  test('validate reports an endpoint variable that is not a URL, a missing TLS file, and a lone client certificate', async () => {
+    const { config } = parseConfig({ tls: { ca_file: 'missing-ca.pem', cert_file: '/nowhere/client.pem' } });
+    const problems = await otlpHttpExporter.validate?.(config as OtlpHttpConfig, {
+      path: 'exporters.otlp_http',
+      platform: createTestContext('x', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }).context.platform,
+      configDirectory: '/etc/wasmpipe',
+    });
+    assert.deepEqual(
+      problems?.map((problem) => `${problem.path}: ${problem.message}`),
+      [
+        'exporters.otlp_http.tls.key_file: is required too: a client certificate needs both cert_file and key_file',
+        'exporters.otlp_http.tls.ca_file: file not found: /etc/wasmpipe/missing-ca.pem',
+        'exporters.otlp_http.tls.cert_file: file not found: /nowhere/client.pem',
+      ],
+    );
   });
 });
 
@@ -164,6 +299,44 @@ describe('otlp_http exporter', () => {
         },
       ],
     });
+  });
+
+  test('encoding json posts OTLP/JSON and reads a JSON partial success', async () => {
+    server.respond((response) =>
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ partialSuccess: { rejectedDataPoints: '2', errorMessage: 'too old' } })),
+    );
+    const { exporter, telemetry, lines } = exporterFor({ endpoint: server.url, encoding: 'json', compression: 'none' });
+    await exporter.exportMetrics(sampleMetricsBatch());
+    const [request] = server.requests;
+    assert.equal(request?.headers['content-type'], 'application/json');
+    assert.deepEqual(
+      JSON.parse(request?.body.toString() ?? ''),
+      JSON.parse(JSON.stringify(metricsToOtlpJson(sampleMetricsBatch()))),
+    );
+    assert.equal(telemetry.value('otlp_http', 'wasmpipe.exporter.rejected', 'metrics'), 2);
+    assert.match(lines[0] ?? '', /rejected 2 data point\(s\): too old/);
+  });
+
+  test('a JSON google.rpc.Status body is quoted in the error', async () => {
+    server.respond((response) =>
+      response.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"bad json"}'),
+    );
+    const { exporter } = exporterFor({ endpoint: server.url, encoding: 'json' });
+    const error = await rejection(exporter.exportLogs(tinyLogsBatch()));
+    assert.equal(error.message, `POST ${server.url}/v1/logs failed: HTTP 400 Bad Request: bad json.`);
+  });
+
+  test("the runtime's abort signal (shutdown) stops a request under way; the error is retryable", async () => {
+    server.respond(() => {});
+    const { exporter } = exporterFor({ endpoint: server.url });
+    const controller = new AbortController();
+    const exporting = exporter.exportMetrics(tinyMetricsBatch(), { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('shutting down')), 50);
+    const error = await rejection(exporting);
+    assert.equal(error.retryable, true);
+    assert.equal(error.message, `POST ${server.url}/v1/metrics was stopped: the exporter is shutting down.`);
   });
 
   test('sends nothing for an empty batch', async () => {

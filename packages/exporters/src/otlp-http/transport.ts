@@ -1,63 +1,65 @@
-// One OTLP/HTTP protobuf request: compress, POST with a time limit, and turn every failure into a
-// retryable or permanent WasmpipeError, as the OTLP spec classifies them. Web standards only.
+// One OTLP/HTTP request: compress, POST with a time limit, and turn every failure into a
+// retryable or permanent WasmpipeError, as the OTLP spec classifies them.
 
 import { errorMessage, formatDuration, permanentError, retryableError } from '@wasmpipe/core';
 import { type PartialSuccess, readPartialSuccess, readStatusMessage } from '../otlp/protobuf-reader.ts';
+import type { HttpResponse, HttpSend } from './http-send.ts';
 
 /** The OTLP spec's retryable HTTP statuses; every other non-2xx status is permanent. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-/** Response bodies are read up to this size: enough for a status or partial success message. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_DETAIL_CHARACTERS = 300;
 
-/** How to send: where, with which headers, compression and time limit. */
+/** How to send: where, with which headers, encoding, compression and time limit. */
 export interface TransportOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly compression: 'gzip' | 'none';
+  readonly encoding: 'proto' | 'json';
   readonly timeoutMs: number;
-  readonly fetch: typeof fetch;
+  readonly send: HttpSend;
 }
 
 /** Posts an encoded OTLP request; resolves with the partial success the server reported, if any. */
-export async function postProtobuf(
+export async function postOtlp(
   body: Uint8Array<ArrayBuffer>,
   options: TransportOptions,
+  signal?: AbortSignal,
 ): Promise<PartialSuccess | undefined> {
   const where = `POST ${options.url}`;
-  const headers = new Headers(options.headers);
-  headers.set('content-type', 'application/x-protobuf');
-  if (!headers.has('user-agent')) headers.set('user-agent', 'wasmpipe');
+  const headers: Record<string, string> = { 'user-agent': 'wasmpipe' };
+  for (const [key, value] of Object.entries(options.headers)) headers[key.toLowerCase()] = value;
+  headers['content-type'] = options.encoding === 'json' ? 'application/json' : 'application/x-protobuf';
   let payload = body;
   if (options.compression === 'gzip') {
-    headers.set('content-encoding', 'gzip');
+    headers['content-encoding'] = 'gzip';
     payload = await gzip(body);
+  } else {
+    delete headers['content-encoding'];
   }
-  let response: Response;
-  let responseBody: Uint8Array;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  let response: HttpResponse;
   try {
-    response = await options.fetch(options.url, {
-      method: 'POST',
+    if (signal?.aborted) throw signal.reason;
+    response = await options.send({
+      url: options.url,
       headers,
       body: payload,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
-    responseBody = await readLimited(response, MAX_RESPONSE_BYTES);
   } catch (error) {
-    if (isTimeout(error)) {
+    if (signal?.aborted) throw retryableError(`${where} was stopped: the exporter is shutting down.`, { cause: error });
+    if (timeout.aborted || isTimeout(error)) {
       throw retryableError(`${where} failed: no response within ${formatDuration(options.timeoutMs)}.`, {
         cause: error,
       });
     }
     throw retryableError(`${where} failed: ${describeNetworkError(error)}.`, { cause: error });
   }
-  if (response.ok) {
-    return responseBody.length > 0 && isProtobuf(response) ? readPartialSuccess(responseBody) : undefined;
-  }
-  const detail = responseDetail(response, responseBody);
+  if (response.status >= 200 && response.status < 300) return readPartial(response);
+  const detail = responseDetail(response);
   const message = `${where} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${detail ? `: ${detail}` : ''}.`;
   if (RETRYABLE_STATUSES.has(response.status)) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(response.header('retry-after'));
     throw retryableError(message, retryAfterMs === undefined ? {} : { retryAfterMs });
   }
   throw permanentError(message);
@@ -78,37 +80,48 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Reads at most `limit` bytes of a body and releases the rest, so the connection can be reused. */
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  if (size >= limit) await reader.cancel();
-  const bytes = new Uint8Array(Math.min(size, limit));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+function contentType(response: HttpResponse): string {
+  return response.header('content-type') ?? '';
 }
 
-function isProtobuf(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').includes('protobuf');
+/** The partial success of a 2xx answer, in protobuf or JSON. */
+function readPartial(response: HttpResponse): PartialSuccess | undefined {
+  if (response.body.length === 0) return undefined;
+  const type = contentType(response);
+  if (type.includes('protobuf')) return readPartialSuccess(response.body);
+  if (!type.includes('json')) return undefined;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(response.body)) as {
+      partialSuccess?: { rejectedDataPoints?: unknown; rejectedLogRecords?: unknown; errorMessage?: unknown };
+    };
+    const partial = parsed.partialSuccess;
+    if (!partial) return undefined;
+    const rejected = Number(partial.rejectedDataPoints ?? partial.rejectedLogRecords ?? 0);
+    return {
+      rejected: Number.isFinite(rejected) ? rejected : 0,
+      errorMessage: typeof partial.errorMessage === 'string' ? partial.errorMessage : '',
+    };
+  } catch {
+    return undefined;
+  }
 }
 
-/** The server's own explanation: a google.rpc.Status message, or the start of a text body. */
-function responseDetail(response: Response, body: Uint8Array): string | undefined {
+/** The server's own explanation: a google.rpc.Status message (protobuf or JSON), or the start of a text body. */
+function responseDetail(response: HttpResponse): string | undefined {
+  const body = response.body;
   if (body.length === 0) return undefined;
-  const text = isProtobuf(response) ? readStatusMessage(body) : new TextDecoder().decode(body);
+  const type = contentType(response);
+  let text: string | undefined;
+  if (type.includes('protobuf')) text = readStatusMessage(body);
+  else {
+    text = new TextDecoder().decode(body);
+    if (type.includes('json')) {
+      try {
+        const status = JSON.parse(text) as { message?: unknown };
+        if (typeof status.message === 'string') text = status.message;
+      } catch {}
+    }
+  }
   const trimmed = text?.trim().replace(/\s+/g, ' ').replace(/\.$/, '');
   if (!trimmed) return undefined;
   return trimmed.length > MAX_DETAIL_CHARACTERS ? `${trimmed.slice(0, MAX_DETAIL_CHARACTERS)}…` : trimmed;
@@ -131,9 +144,12 @@ const NETWORK_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'the connection closed unexpectedly',
   CERT_HAS_EXPIRED: 'the server certificate has expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the server certificate is signed by an unknown authority (set tls.ca_file)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server certificate cannot be verified (set tls.ca_file)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the server certificate does not name this host',
 };
 
-/** Names a fetch failure the same way on Node (undici: `cause.code`), Deno and Bun (`code` or message). */
+/** Names a network failure the same way on Node (undici: `cause.code`), Deno and Bun (`code` or message). */
 function describeNetworkError(error: unknown): string {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;

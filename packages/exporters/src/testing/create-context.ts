@@ -9,15 +9,21 @@ import {
   Telemetry,
 } from '@wasmpipe/core';
 
-/** A CreateContext for tests, with the log lines it received. */
-export function createTestContext(id: string): { context: CreateContext; lines: string[]; telemetry: Telemetry } {
+/**
+ * A CreateContext for tests, with the log lines it received. Its environment is `env` only, so
+ * OTEL_* variables of the machine running the tests never leak in.
+ */
+export function createTestContext(
+  id: string,
+  env: Record<string, string> = {},
+): { context: CreateContext; lines: string[]; telemetry: Telemetry } {
   const lines: string[] = [];
   const telemetry = new Telemetry();
   const context: CreateContext = {
     id,
     logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
     telemetry: telemetry.forComponent(id),
-    platform: getPlatform(),
+    platform: { ...getPlatform(), env: (name) => env[name] },
     configDirectory: '.',
   };
   return { context, lines, telemetry };

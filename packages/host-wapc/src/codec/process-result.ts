@@ -40,7 +40,11 @@ export function decodeProcessResult(bytes: Uint8Array): ProcessResult {
       else keepPoints = bitmap;
     } else if (key === 'batch') {
       const start = reader.position;
-      reader.skip('ProcessResult.batch');
+      if (entries === 1) {
+        // The usual answer: the batch is the rest of the bytes. The scan that checks it also
+        // checks that nothing trails it, so it is not walked twice.
+        reader.position = reader.end;
+      } else reader.skip('ProcessResult.batch');
       batch = bytes.subarray(start, reader.position);
     } else {
       unknown.push(key);

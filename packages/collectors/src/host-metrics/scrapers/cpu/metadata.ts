@@ -29,6 +29,33 @@ export const CPU_METRICS = {
     isInteger: true,
     enabledByDefault: false,
   },
+  physicalCount: {
+    name: 'system.cpu.physical.count',
+    description: 'Number of physical CPU cores.',
+    unit: '{cpu}',
+    type: 'cumulative_sum',
+    monotonic: false,
+    isInteger: true,
+    enabledByDefault: false,
+  },
+  frequency: {
+    name: 'system.cpu.frequency',
+    description: 'Current frequency of each logical CPU.',
+    unit: 'Hz',
+    type: 'gauge',
+    isInteger: false,
+    enabledByDefault: false,
+  },
+  limit: {
+    name: 'system.cpu.limit',
+    description:
+      "CPUs the collector's cgroup may use (cpu.max quota over period); only inside a cgroup with a CPU limit.",
+    unit: '{cpu}',
+    type: 'cumulative_sum',
+    monotonic: false,
+    isInteger: false,
+    enabledByDefault: true,
+  },
 } as const satisfies Record<string, MetricDescriptor>;
 
 /** The config of the cpu scraper: which of its metrics to emit. */
@@ -39,6 +66,9 @@ export const cpuScraperConfig = s
         'system.cpu.time': metricToggle(CPU_METRICS.time.enabledByDefault),
         'system.cpu.utilization': metricToggle(CPU_METRICS.utilization.enabledByDefault),
         'system.cpu.logical.count': metricToggle(CPU_METRICS.logicalCount.enabledByDefault),
+        'system.cpu.physical.count': metricToggle(CPU_METRICS.physicalCount.enabledByDefault),
+        'system.cpu.frequency': metricToggle(CPU_METRICS.frequency.enabledByDefault),
+        'system.cpu.limit': metricToggle(CPU_METRICS.limit.enabledByDefault),
       })
       .default({}),
   })

@@ -98,3 +98,10 @@ function parseCounter(text: string, what: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`Expected a counter for ${what} in /proc/stat, got "${text}".`);
   return Number(text);
 }
+
+/** The number of online logical CPUs: the `cpuN` lines of `/proc/stat`. */
+export function countOnlineCpus(text: string): number {
+  const count = text.match(/^cpu\d+ /gm)?.length ?? 0;
+  if (count === 0) throw new Error('No cpuN line in /proc/stat.');
+  return count;
+}

@@ -32,7 +32,7 @@ export const MEMORY_METRICS = {
   },
   limit: {
     name: 'system.memory.limit',
-    description: 'Total bytes of memory (MemTotal).',
+    description: "Total bytes of memory: MemTotal, or the cgroup's memory.max inside a cgroup with a memory limit.",
     unit: 'By',
     type: 'cumulative_sum',
     monotonic: false,

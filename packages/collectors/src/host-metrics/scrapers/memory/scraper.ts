@@ -1,4 +1,5 @@
 import type { Infer, Metric } from '@wasmpipe/core';
+import { readCgroupMemory } from '../../cgroup.ts';
 import { buildMetric, dataPoint } from '../../metric-builders.ts';
 import type { Scraper, ScraperEnvironment } from '../../scraper.ts';
 import { computeMemoryUsage, type MemoryUsage } from './memory-usage.ts';
@@ -8,7 +9,10 @@ import { parseMeminfo } from './parse-meminfo.ts';
 /** The checked config of the memory scraper. */
 export type MemoryScraperConfig = Infer<typeof memoryScraperConfig>;
 
-/** Creates the memory scraper: reads `/proc/meminfo` once per scrape. */
+/**
+ * Creates the memory scraper: reads `/proc/meminfo` once per scrape. Inside a cgroup with a
+ * memory limit (`cgroup_limits: auto`), it reports the cgroup's memory against that limit.
+ */
 export function createMemoryScraper(config: MemoryScraperConfig, environment: ScraperEnvironment): Scraper {
   return {
     async scrape(timeUnixNano: bigint): Promise<Metric[]> {
@@ -16,10 +20,27 @@ export function createMemoryScraper(config: MemoryScraperConfig, environment: Sc
         parseMeminfo(await environment.readProcFile('meminfo')),
         config.used_calculation,
       );
+      const cgroup = environment.cgroupDirectory;
+      const limited = cgroup === undefined ? undefined : readCgroupMemory(environment.files, cgroup, usage.total);
+      if (limited) {
+        // The container's own view: used + cached + free = its limit.
+        usage.total = limited.limit;
+        usage.used = limited.used;
+        usage.cached = limited.cached;
+        usage.free = limited.free;
+        usage.available = limited.limit - limited.used;
+      }
       const bootTime = await environment.bootTimeUnixNano();
       const enabled = config.metrics;
       const metrics: Metric[] = [];
-      const states = memoryStates(usage);
+      // A cgroup has no buffers or slab of its own to report: used, cached and free only.
+      const states: Array<[string, number]> = limited
+        ? [
+            ['used', usage.used],
+            ['free', usage.free],
+            ['cached', usage.cached],
+          ]
+        : memoryStates(usage);
 
       if (enabled['system.memory.usage'].enabled) {
         const descriptor = MEMORY_METRICS.usage;
