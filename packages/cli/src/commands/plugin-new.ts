@@ -2,7 +2,6 @@
 // templates in `templates/assemblyscript/`, ready to build and to pass its own fixture test.
 
 import { errorMessage, type Platform } from '@wasmpipe/core';
-import { CONTRACT_VERSION } from '@wasmpipe/host-wapc';
 import { version } from '../version.ts';
 import type { CommandOutput } from './plugin-test.ts';
 
@@ -47,8 +46,8 @@ export async function pluginNewCommand(
   const values: Record<string, string> = {
     name,
     className: name.replace(/(^|-)([a-z0-9])/g, (_match, _dash, letter: string) => letter.toUpperCase()),
-    // The AssemblyScript SDK is versioned with the contract it speaks.
-    sdkVersion: CONTRACT_VERSION,
+    // The AssemblyScript SDK is released with wasmpipe; it reports the contract version itself.
+    sdkVersion: version,
     wasmpipeVersion: version,
   };
   const written: string[] = [];
