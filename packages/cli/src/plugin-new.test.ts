@@ -54,10 +54,27 @@ describe('wasmpipe plugin new', () => {
     assert.equal(test.code, 0, test.output);
     assert.match(test.output, /pass 3/);
 
-    // The built plugin is a real one: the host loads it, and it filters.
+    // The built plugin is a real one: the host loads it, and it filters batch after batch (an
+    // AssemblyScript runtime that corrupts its heap after a few dozen calls would show here).
     const inspect = await run(['plugin', 'inspect', join(project, 'build/drop-cpu.wasm')]);
     assert.equal(inspect.code, 0, inspect.stdout);
     assert.match(inspect.stdout, /describe +name drop-cpu/);
+    const one = JSON.stringify(JSON.parse(await readFile(join(project, 'fixtures/input.otlp.json'), 'utf8')));
+    const many = join(directory, 'many.ndjson');
+    await writeFile(many, `${one}\n`.repeat(200));
+    const config = join(project, 'fixtures/config.yaml');
+    const repeated = await run([
+      'plugin',
+      'test',
+      join(project, 'build/drop-cpu.wasm'),
+      '--input',
+      many,
+      '--config',
+      config,
+    ]);
+    assert.equal(repeated.code, 0, repeated.stderr.slice(-2000));
+    assert.equal(repeated.stdout.trim().split('\n').length, 200);
+    assert.match(repeated.stderr, /Batch 200: 3 data points in, 2 out, 1 dropped/);
   });
 
   it('refuses a bad name and a directory that is not empty', async () => {

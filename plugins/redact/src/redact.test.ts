@@ -107,6 +107,16 @@ describe('redact (C) through the host', () => {
     );
   });
 
+  it('keeps working batch after batch: the arena is reset per call, memory does not grow', async (context) => {
+    if (!bytes) return context.skip('not built');
+    const loaded = await plugin();
+    const json = await fixture('access-logs.otlp.json');
+    const expected = await fixture('access-logs.masked.otlp.json');
+    for (let call = 0; call < 300; call++) {
+      assert.deepEqual(logsToOtlpJson(await loaded.processLogs(logsFromOtlpJson(json))), expected, `call ${call}`);
+    }
+  });
+
   it('hash mode: salted SHA-256, first 64 bits, the same token in attributes and in bodies', async (context) => {
     if (!bytes) return context.skip('not built');
     const input = logsFromOtlpJson(await fixture('access-logs.otlp.json'));
