@@ -107,7 +107,7 @@ describe('redact (C) through the host', () => {
     );
   });
 
-  it('keeps working batch after batch: the arena is reset per call, memory does not grow', async (context) => {
+  it('keeps working batch after batch on one instance (its arena is reset per call)', async (context) => {
     if (!bytes) return context.skip('not built');
     const loaded = await plugin();
     const json = await fixture('access-logs.otlp.json');
