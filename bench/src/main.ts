@@ -4,6 +4,8 @@ import { type Comparison, printComparison, type Scenario, writeResults } from '.
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
+import { otlpEncoding } from './scenarios/otlp-encoding.ts';
+import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
 import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
 import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
@@ -13,6 +15,8 @@ const scenarios: Scenario[] = [
   sliceThroughput,
   hostMetricsScrape,
   nginxScrapeCost,
+  otlpEncoding,
+  otlpReceiverThroughput,
   codecThroughput,
   pluginChain,
   pluginCallCost,

@@ -2,11 +2,18 @@ import {
   hostMetricsCollector,
   nginxCollector,
   nginxPlusCollector,
+  otlpReceiver,
   processCollector,
   resourceDetectionProcessor,
 } from '@wasmpipe/collectors';
 import { batchProcessor, type ComponentDefinition, Registry } from '@wasmpipe/core';
-import { debugExporter, fileExporter, otlpHttpExporter } from '@wasmpipe/exporters';
+import {
+  debugExporter,
+  fileExporter,
+  otlpGrpcExporter,
+  otlpHttpExporter,
+  prometheusExporter,
+} from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
@@ -15,10 +22,13 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   nginxCollector,
   nginxPlusCollector,
   processCollector,
+  otlpReceiver,
   batchProcessor,
   resourceDetectionProcessor,
   wasmProcessor,
   otlpHttpExporter,
+  otlpGrpcExporter,
+  prometheusExporter,
   debugExporter,
   fileExporter,
 ] as ComponentDefinition[];

@@ -10,6 +10,9 @@ type BunNamespace = {
   }): BunServer;
 };
 
+/** How long closing an HTTP server waits for responses under way before it cuts their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
 const bun = (): BunNamespace => (globalThis as unknown as { Bun: BunNamespace }).Bun;
 
 /**
@@ -22,7 +25,17 @@ export function createBunPlatform(): Platform {
     runtime: 'bun',
     async serve(options, handler) {
       const server = bun().serve({ ...options, fetch: handler });
-      return { port: server.port, hostname: server.hostname, close: async () => void (await server.stop(true)) };
+      // Graceful like the other runtimes: responses under way are finished, then the rest is cut.
+      const close = async () => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        });
+        await Promise.race([server.stop(false), grace]);
+        clearTimeout(timer);
+        await server.stop(true);
+      };
+      return { port: server.port, hostname: server.hostname, close };
     },
   };
 }
