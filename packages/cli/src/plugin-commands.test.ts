@@ -208,7 +208,10 @@ describe('wasmpipe plugin test', () => {
     const wrongType = await file('wrong.json', '{"resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": 7}]}]}]}');
     const typed = await run(['plugin', 'test', REDACT_WASM, '--input', wrongType]);
     assert.equal(typed.code, 1);
-    assert.match(typed.stderr, /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.name: expected a string, got 7/);
+    assert.match(
+      typed.stderr,
+      /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.name: expected a string, got number 7/,
+    );
 
     const missingInput = await run(['plugin', 'test', REDACT_WASM]);
     assert.equal(missingInput.code, 2);

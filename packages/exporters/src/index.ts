@@ -22,7 +22,6 @@ export {
 } from './otlp/export-status.ts';
 export type { OtlpJson } from './otlp/otlp-json.ts';
 export { logsToOtlpJson, metricsToOtlpJson } from './otlp/otlp-json.ts';
-export { anyValueFromJson, logsFromOtlpJson, metricsFromOtlpJson } from './otlp/otlp-json-decode.ts';
 export { parseLogsJson, parseMetricsJson } from './otlp/parse-otlp-json.ts';
 export { OtlpDecodeError } from './otlp/protobuf-decoder.ts';
 export type { PartialSuccess } from './otlp/protobuf-reader.ts';

@@ -6,7 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { WapcHost } from '@wapc/host';
 import type { LogsBatch, MetricsBatch } from '@wasmpipe/core';
-import { logsFromOtlpJson, logsToOtlpJson, metricsFromOtlpJson, metricsToOtlpJson } from '@wasmpipe/exporters';
+import { logsToOtlpJson, metricsToOtlpJson, parseLogsJson, parseMetricsJson } from '@wasmpipe/exporters';
+
+const logsFromOtlpJson = (json: unknown) => parseLogsJson(JSON.stringify(json)).batch;
+const metricsFromOtlpJson = (json: unknown) => parseMetricsJson(JSON.stringify(json)).batch;
+
 import { encodeLogsBatch, WapcPlugin } from '@wasmpipe/host-wapc';
 
 const REDACT_WASM = new URL('../build/redact.wasm', import.meta.url);

@@ -12,7 +12,7 @@ import {
   parseYaml,
   type Signal,
 } from '@wasmpipe/core';
-import { logsFromOtlpJson, logsToOtlpJson, metricsFromOtlpJson, metricsToOtlpJson } from '@wasmpipe/exporters';
+import { logsToOtlpJson, metricsToOtlpJson, parseLogsJson, parseMetricsJson } from '@wasmpipe/exporters';
 import { CONTRACT_VERSION, isCompatibleContract, WapcPlugin } from '@wasmpipe/host-wapc';
 
 /** Options of `wasmpipe plugin test`. */
@@ -138,15 +138,22 @@ export function parseOtlpJsonDocuments(text: string, source: string): Batch[] {
   if (documents.length === 0) throw new Error(`${source} holds no OTLP/JSON request.`);
   return documents.map((document, index) => {
     const where = documents.length === 1 ? source : `${source} (request ${index + 1})`;
-    try {
-      if (isObjectWith(document, 'resourceMetrics') || isObjectWith(document, 'resource_metrics')) {
-        return { signal: 'metrics', batch: metricsFromOtlpJson(document) };
+    // The OTLP receiver's parser, so a record that plugin test accepts is one wasmpipe accepts.
+    const parse = <B>(parser: (text: string) => { batch: B; rejections: { empty: boolean; message(): string } }) => {
+      let decoded: ReturnType<typeof parser>;
+      try {
+        decoded = parser(JSON.stringify(document));
+      } catch (error) {
+        throw new Error(`${where}: ${errorMessage(error)}`);
       }
-      if (isObjectWith(document, 'resourceLogs') || isObjectWith(document, 'resource_logs')) {
-        return { signal: 'logs', batch: logsFromOtlpJson(document) };
-      }
-    } catch (error) {
-      throw new Error(`${where}: ${errorMessage(error)}`);
+      if (!decoded.rejections.empty) throw new Error(`${where}: ${decoded.rejections.message()}`);
+      return decoded.batch;
+    };
+    if (isObjectWith(document, 'resourceMetrics') || isObjectWith(document, 'resource_metrics')) {
+      return { signal: 'metrics', batch: parse(parseMetricsJson) };
+    }
+    if (isObjectWith(document, 'resourceLogs') || isObjectWith(document, 'resource_logs')) {
+      return { signal: 'logs', batch: parse(parseLogsJson) };
     }
     throw new Error(
       `${where} is neither an OTLP/JSON ExportMetricsServiceRequest (resourceMetrics) nor an ExportLogsServiceRequest (resourceLogs).`,

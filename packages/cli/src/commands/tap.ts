@@ -2,7 +2,7 @@
 // read from its admin endpoint's `GET /tap/<id>` (newline-delimited OTLP/JSON).
 
 import { type Exporter, errorMessage, type Platform } from '@wasmpipe/core';
-import { defineDebugExporter, logsFromOtlpJson, metricsFromOtlpJson } from '@wasmpipe/exporters';
+import { defineDebugExporter, parseLogsJson, parseMetricsJson } from '@wasmpipe/exporters';
 import type { CommandLineOptions } from '../cli.ts';
 import type { CommandOutput } from './plugin-test.ts';
 
@@ -99,8 +99,8 @@ async function textPrinter(output: CommandOutput): Promise<(line: string) => voi
   return (line) => {
     try {
       const json = JSON.parse(line) as Record<string, unknown>;
-      if ('resourceMetrics' in json) void exporter.exportMetrics?.(metricsFromOtlpJson(json));
-      else if ('resourceLogs' in json) void exporter.exportLogs?.(logsFromOtlpJson(json));
+      if ('resourceMetrics' in json) void exporter.exportMetrics?.(parseMetricsJson(line).batch);
+      else if ('resourceLogs' in json) void exporter.exportLogs?.(parseLogsJson(line).batch);
       else output.out(line);
     } catch (error) {
       output.err(`A line of the tap stream is not OTLP/JSON (${errorMessage(error)}): ${line.slice(0, 200)}`);
