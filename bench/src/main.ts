@@ -7,7 +7,9 @@ import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
 import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
+import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
+import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
 const scenarios: Scenario[] = [
@@ -19,6 +21,8 @@ const scenarios: Scenario[] = [
   codecThroughput,
   pluginChain,
   nginxAccessLog,
+  pluginCallCost,
+  pluginChainJs,
 ];
 
 const args = process.argv.slice(2);

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const BINARY = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The filter plugin built from source by `npm run build`. */
 export const FILTER_WASM = fileURLToPath(new URL('../../../../plugins/filter/build/filter.wasm', import.meta.url));
+/** The redact plugin (C) built from source by `npm run build`. */
+export const REDACT_WASM = fileURLToPath(new URL('../../../../plugins/redact/build/redact.wasm', import.meta.url));
 
 /** A running wasmpipe process. */
 export interface WasmpipeProcess {
@@ -75,4 +77,14 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A loopback port that was free a moment ago (bind to it soon). */
+export async function freeLoopbackPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -37,6 +37,13 @@ export interface CreateContext {
 /** A processor's context also names the signal of the pipeline it sits in. */
 export interface ProcessorContext extends CreateContext {
   readonly signal: Signal;
+  /**
+   * The consumer of a declared exporter, through its sending queue (counted as usual), for
+   * batches a processor sends out of the pipeline (a dead letter). The exporter is started even
+   * when no pipeline lists it; list its id in the definition's `exporterReferences` so `validate`
+   * checks it. Absent outside a service.
+   */
+  readonly exporter?: (id: string) => Promise<Consumer>;
 }
 
 /** What extra validation receives: the path of the component's config, and the platform. */
@@ -91,6 +98,8 @@ export interface ProcessorDefinition<S extends Schema<unknown, unknown> = Schema
   extends DefinitionBase<'processor', S> {
   /** True when the processor changes batches in place, so fan-out must hand it a copy. */
   readonly mutatesData: boolean;
+  /** Exporter ids the config names (option key and id); the config is refused when one is missing. */
+  exporterReferences?(config: Infer<S>): readonly { key: string; id: string }[];
   create(config: Infer<S>, context: ProcessorContext, next: Consumer): Processor | Promise<Processor>;
 }
 

@@ -140,6 +140,7 @@ export async function compileConfig(raw: unknown, options: CompileOptions): Prom
   }
 
   compilePipelines(root, compiled, problems);
+  checkExporterReferences(root, compiled, problems);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: compiled };
 }
 
@@ -245,6 +246,29 @@ function compilePipelines(root: Record<string, unknown>, compiled: CompiledConfi
       });
     }
     compiled.pipelines.push({ id, signal, ...pipeline });
+  }
+}
+
+/** Every exporter a processor names in its options (a dead letter) exists and takes its pipelines' signals. */
+function checkExporterReferences(root: Record<string, unknown>, compiled: CompiledConfig, problems: Problem[]): void {
+  for (const [id, processor] of compiled.processors) {
+    for (const reference of processor.definition.exporterReferences?.(processor.config) ?? []) {
+      const path = joinPath(joinPath('processors', id), reference.key);
+      const exporter = compiled.exporters.get(reference.id);
+      if (!exporter) {
+        if (!isDeclared(root, 'exporters', reference.id)) {
+          problems.push({ path, message: `no exporter "${reference.id}" is defined under exporters` });
+        }
+        continue;
+      }
+      for (const pipeline of compiled.pipelines) {
+        if (!pipeline.processors.includes(id) || exporter.definition.signals.includes(pipeline.signal)) continue;
+        problems.push({
+          path,
+          message: `exporter "${reference.id}" does not handle ${pipeline.signal}, the signal of pipeline ${pipeline.id}`,
+        });
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Telemetry } from '../telemetry/telemetry.ts';
 import { bySignal, counting, type FanOutTarget, fanOut } from './consumers.ts';
 import { ExporterNode } from './exporter-node.ts';
+import { Taps } from './taps.ts';
 
 /** What a service needs from its surroundings. */
 export interface ServiceOptions {
@@ -32,6 +33,8 @@ interface Running {
  */
 export class Service {
   readonly telemetry: Telemetry;
+  /** Where `wasmpipe tap` watches the batches leaving each component. */
+  readonly taps = new Taps();
   readonly #config: CompiledConfig;
   readonly #platform: Platform;
   readonly #logger: Logger;
@@ -114,19 +117,7 @@ export class Service {
 
   async #build(): Promise<void> {
     const pipelines = this.#config.pipelines;
-    for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.exporters))) {
-      const compiled = this.#config.exporters.get(id);
-      if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
-      const context = this.#context(id, 'exporter');
-      const exporter = await compiled.definition.create(compiled.config, context);
-      this.#exporters.set(
-        id,
-        new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry, {
-          retry: compiled.retry,
-          platform: this.#platform,
-        }),
-      );
-    }
+    for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.exporters))) await this.#exporterNode(id);
     const heads = new Map<string, FanOutTarget>();
     for (const pipeline of pipelines) heads.set(pipeline.id, await this.#buildPipeline(pipeline));
     for (const id of new Set(pipelines.flatMap((pipeline) => pipeline.collectors))) {
@@ -140,7 +131,7 @@ export class Service {
           .map((pipeline) => heads.get(pipeline.id) as FanOutTarget);
         if (targets.length === 0) continue;
         routes[signal] = counting(
-          fanOut(targets),
+          this.taps.wrap(id, signal, fanOut(targets)),
           signal,
           telemetry.counter('wasmpipe.collector.accepted', signal),
           telemetry.counter('wasmpipe.collector.refused', signal),
@@ -155,10 +146,26 @@ export class Service {
     }
   }
 
+  /** The exporter with this id, created on first use (a dead-letter exporter may be in no pipeline). */
+  async #exporterNode(id: string): Promise<ExporterNode> {
+    const existing = this.#exporters.get(id);
+    if (existing) return existing;
+    const compiled = this.#config.exporters.get(id);
+    if (!compiled) throw new Error(`Exporter ${id} is not in the config.`);
+    const context = this.#context(id, 'exporter');
+    const exporter = await compiled.definition.create(compiled.config, context);
+    const node = new ExporterNode(id, exporter, compiled.sendingQueue, context.logger, context.telemetry, {
+      retry: compiled.retry,
+      platform: this.#platform,
+    });
+    this.#exporters.set(id, node);
+    return node;
+  }
+
   async #buildPipeline(pipeline: CompiledPipeline): Promise<FanOutTarget> {
     const { signal } = pipeline;
     const exporters = pipeline.exporters.map((id) => ({
-      consumer: this.#exporters.get(id) as ExporterNode,
+      consumer: this.taps.wrap(id, signal, this.#exporters.get(id) as ExporterNode),
       mutates: false,
     }));
     let next: Consumer = fanOut(exporters);
@@ -168,8 +175,12 @@ export class Service {
       const compiled = this.#config.processors.get(id);
       if (!compiled) throw new Error(`Processor ${id} is not in the config.`);
       const telemetry = this.telemetry.forComponent(id);
-      const context = { ...this.#context(id, 'processor'), signal };
-      const outgoing = counting(next, signal, telemetry.counter('wasmpipe.processor.outgoing', signal));
+      const context = { ...this.#context(id, 'processor'), signal, exporter: (id: string) => this.#exporterNode(id) };
+      const outgoing = counting(
+        this.taps.wrap(id, signal, next),
+        signal,
+        telemetry.counter('wasmpipe.processor.outgoing', signal),
+      );
       const processor = await compiled.definition.create(compiled.config, context, outgoing);
       chain.unshift({ id, component: processor });
       next = counting(processor, signal, telemetry.counter('wasmpipe.processor.incoming', signal));

@@ -15,6 +15,8 @@ export interface Histogram {
 /** Self-telemetry scoped to one component: every instrument carries `component.id`. */
 export interface ComponentTelemetry {
   readonly componentId: string;
+  /** The meter behind these instruments, for instruments a component defines while running (a plugin's own). */
+  readonly meter?: Meter;
   /** A counter named as in METRICS.md, e.g. `wasmpipe.exporter.sent`, optionally per signal. */
   counter(name: string, signal?: Signal): Counter;
   /** A histogram, e.g. `wasmpipe.plugin.duration` in milliseconds. */
@@ -47,6 +49,7 @@ export class Telemetry {
   forComponent(componentId: string): ComponentTelemetry {
     return {
       componentId,
+      meter: this.#meter,
       counter: (name, signal) => this.#counter(componentId, name, signal),
       histogram: (name, unit, signal) => {
         const histogram = this.#meter.createHistogram(name, { unit });

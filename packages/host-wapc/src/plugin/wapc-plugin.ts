@@ -1,13 +1,13 @@
-// One loaded waPC plugin: describe, configure, and one guest call per batch. Selections are
-// applied to the tree or the bytes the host holds; replacement batches are checked and kept as
-// bytes until something reads them (see codec/wire-batch.ts).
+// One loaded waPC plugin: describe, configure, and one guest call per batch, run in this thread or
+// in workers. Selections are applied to the tree or the bytes the host holds; replacement batches
+// are checked and kept as bytes until something reads them (see codec/wire-batch.ts). An answer
+// that breaks the contract is an `invalid_output` failure and leaves the batch as it was.
 
-import type { Encoder } from '@msgpack/msgpack';
 import {
+  errorMessage,
   type Logger,
   type LogsBatch,
   type MetricsBatch,
-  permanentError,
   type Signal,
   silentLogger,
 } from '@wasmpipe/core';
@@ -19,9 +19,15 @@ import {
   encodeLogsBatch,
   encodeMetricsBatch,
 } from '../codec/codec.ts';
-import { ContractHost } from './contract-host.ts';
+import { InThreadRunner } from '../isolation/in-thread-runner.ts';
+import { type GuestRunner, pluginFailure, type RestartReason } from '../isolation/runner.ts';
+import { WorkerPool } from '../isolation/worker-pool.ts';
+import type { GuestOutputSource, HostCallHandler } from './contract-host.ts';
 import { createHostCallHandler } from './host-calls.ts';
-import { compilePlugin } from './validate-module.ts';
+import type { MemoryLimitResult } from './memory-limit.ts';
+import { type PrepareOptions, preparePlugin } from './validate-module.ts';
+
+export { isPluginTrap } from '../isolation/runner.ts';
 
 /** What a plugin says about itself (contract type Description). */
 export interface PluginDescription {
@@ -32,46 +38,75 @@ export interface PluginDescription {
 }
 
 /** Options for {@link WapcPlugin.load}. */
-export interface WapcPluginOptions {
-  /** Pinned SHA-256 of the module, hex; a mismatch refuses the module. */
-  sha256?: string;
-  /** Receives the plugin's `log` host calls and console output. */
+export interface WapcPluginOptions extends PrepareOptions {
+  /** 0 (the default here): run in this thread. N >= 1: run in N worker threads. */
+  workers?: number;
+  /** With workers: how long one call may run before its worker is terminated (default 1000 ms). */
+  timeoutMs?: number;
+  /** Receives console and WASI output (debug), and the `log` host calls unless `hostCall` is given. */
   logger?: Logger;
+  /** Answers host calls; defaults to `log` and `clock` only (no metrics, no state store). */
+  hostCall?: HostCallHandler;
+  /** `real` lets WASI `clock_time_get` read the host clock; `zero` (default) answers 0. */
+  clock?: 'real' | 'zero';
+  /** Called when a fresh instance replaces one that trapped or timed out. */
+  onRestart?(reason: RestartReason): void;
 }
 
-const TRAP = Symbol.for('wasmpipe.plugin.trap');
-
-/** True when an error from a plugin call was a trap (the instance was replaced afterwards). */
-export function isPluginTrap(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[TRAP] === true;
-}
+/** The default `timeout` of a call in a worker. */
+export const DEFAULT_TIMEOUT_MS = 1000;
 
 /** A waPC plugin loaded from bytes, checked against the contract before it runs. */
 export class WapcPlugin {
-  readonly #module: WebAssembly.Module;
-  readonly #logger: Logger;
-  readonly #encoder: Encoder = createWireEncoder();
+  readonly #runner: GuestRunner;
+  readonly #memory: MemoryLimitResult;
+  readonly #encoder = createWireEncoder();
   readonly #decoder = createWireDecoder();
-  #host: ContractHost | undefined;
-  #replacing: Promise<ContractHost> | undefined;
-  #configPayload: Uint8Array | undefined;
 
-  private constructor(module: WebAssembly.Module, logger: Logger) {
-    this.#module = module;
-    this.#logger = logger;
+  private constructor(runner: GuestRunner, memory: MemoryLimitResult) {
+    this.#runner = runner;
+    this.#memory = memory;
   }
 
-  /** Validates (magic bytes, sha256 pin, imports, exports) and instantiates a module. */
+  /** Validates (magic bytes, sha256 pin, memory ceiling, imports, exports) and starts a module. */
   static async load(bytes: Uint8Array, options: WapcPluginOptions = {}): Promise<WapcPlugin> {
-    const module = await compilePlugin(bytes, options.sha256 === undefined ? {} : { sha256: options.sha256 });
-    const plugin = new WapcPlugin(module, options.logger ?? silentLogger);
-    plugin.#host = await plugin.#instantiate();
-    return plugin;
+    const prepared = await preparePlugin(bytes, options);
+    const logger = options.logger ?? silentLogger;
+    const runnerOptions = {
+      hostCall: options.hostCall ?? createHostCallHandler({ logger }),
+      output: (source: GuestOutputSource, text: string) => writeOutput(logger, source, text),
+      clock: options.clock ?? 'zero',
+      ...(options.onRestart ? { onRestart: options.onRestart } : {}),
+    };
+    const workers = options.workers ?? 0;
+    const runner =
+      workers > 0
+        ? await WorkerPool.start(prepared.bytes, {
+            ...runnerOptions,
+            workers,
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          })
+        : await InThreadRunner.start(prepared.module, runnerOptions);
+    return new WapcPlugin(runner, prepared.memory);
+  }
+
+  /** The module's declared memory and the ceiling it now runs under. */
+  get memory(): MemoryLimitResult {
+    return this.#memory;
   }
 
   /** Asks the plugin who it is and which signals it handles. */
   async describe(): Promise<PluginDescription> {
-    const answer = this.#decoder.decode(await this.#call('describe', new Uint8Array(0)));
+    const bytes = await this.#runner.call('describe', new Uint8Array(0));
+    let answer: unknown;
+    try {
+      answer = this.#decoder.decode(bytes);
+    } catch (error) {
+      throw pluginFailure(
+        'invalid_output',
+        `The plugin answered describe with bytes that are not msgpack: ${errorMessage(error)}.`,
+      );
+    }
     const { name, version, contractVersion, signals } = (answer ?? {}) as Record<string, unknown>;
     const validSignals = Array.isArray(signals) && signals.every((signal) => signal === 'metrics' || signal === 'logs');
     if (
@@ -80,16 +115,17 @@ export class WapcPlugin {
       typeof contractVersion !== 'string' ||
       !validSignals
     ) {
-      throw permanentError('The plugin answered describe without name, version, contractVersion and signals.');
+      throw pluginFailure(
+        'invalid_output',
+        'The plugin answered describe without name, version, contractVersion and signals.',
+      );
     }
     return { name, version, contractVersion, signals: signals as Signal[] };
   }
 
   /** Hands the plugin its config (any value from YAML, msgpack-encoded); rejects with the plugin's error. */
   async configure(config: unknown): Promise<void> {
-    const payload = this.#encoder.encode(config ?? null);
-    await this.#call('configure', payload);
-    this.#configPayload = payload;
+    await this.#runner.configure(this.#encoder.encode(config ?? null));
   }
 
   /**
@@ -98,58 +134,45 @@ export class WapcPlugin {
    */
   async processMetrics(batch: MetricsBatch): Promise<MetricsBatch> {
     const input = encodeMetricsBatch(batch);
-    return applyMetricsAnswer(batch, input, await this.#call('process_metrics', input));
+    const answer = await this.#runner.call('process_metrics', input);
+    try {
+      return applyMetricsAnswer(batch, input, answer);
+    } catch (error) {
+      throw invalidAnswer('process_metrics', error);
+    }
   }
 
   /** Runs one logs batch through the plugin (see {@link processMetrics}). */
   async processLogs(batch: LogsBatch): Promise<LogsBatch> {
     const input = encodeLogsBatch(batch);
-    return applyLogsAnswer(batch, input, await this.#call('process_logs', input));
-  }
-
-  async #instantiate(): Promise<ContractHost> {
-    const host = new ContractHost(createHostCallHandler(this.#logger), (message) =>
-      this.#logger.debug('Plugin console output.', { output: message }),
-    );
-    return host.instantiateModule(this.#module);
-  }
-
-  // The payload is copied into guest memory synchronously inside `call`, so a shared encoder
-  // buffer is safe to pass.
-  async #call(operation: string, payload: Uint8Array): Promise<Uint8Array> {
-    if (!this.#host) {
-      this.#replacing ??= this.#replaceInstance();
-      this.#host = await this.#replacing;
-    }
-    const host = this.#host;
+    const answer = await this.#runner.call('process_logs', input);
     try {
-      return await host.call(operation, payload);
+      return applyLogsAnswer(batch, input, answer);
     } catch (error) {
-      if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) {
-        throw permanentError(`The plugin's ${operation} failed: ${messageOf(error)}`, error);
-      }
-      // A trapped instance may hold a corrupt heap: never call it again.
-      this.#host = undefined;
-      const detail = host.lastGuestError ? `${host.lastGuestError} (${messageOf(error)})` : messageOf(error);
-      const trap = permanentError(`The plugin trapped in ${operation}: ${detail}`, error);
-      Object.defineProperty(trap, TRAP, { value: true });
-      throw trap;
+      throw invalidAnswer('process_logs', error);
     }
   }
 
-  async #replaceInstance(): Promise<ContractHost> {
-    try {
-      const host = await this.#instantiate();
-      if (this.#configPayload) await host.call('configure', this.#configPayload);
-      return host;
-    } catch (error) {
-      throw permanentError(`The plugin could not be restarted after a trap: ${messageOf(error)}`, error);
-    } finally {
-      this.#replacing = undefined;
-    }
+  /** Calls any guest operation with raw bytes (for tools such as `plugin inspect`, and tests). */
+  call(operation: string, payload: Uint8Array): Promise<Uint8Array> {
+    return this.#runner.call(operation, payload);
+  }
+
+  /** Stops the plugin's instances (terminates its workers). Idempotent. */
+  close(): Promise<void> {
+    return this.#runner.close();
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function invalidAnswer(operation: string, error: unknown): Error {
+  return pluginFailure(
+    'invalid_output',
+    `The plugin's answer to ${operation} breaks the contract: ${errorMessage(error)}`,
+    error,
+  );
+}
+
+function writeOutput(logger: Logger, source: GuestOutputSource, text: string): void {
+  if (source === 'stderr') logger.warn('Plugin output.', { stream: source, output: text });
+  else logger.debug('Plugin output.', { stream: source, output: text });
 }

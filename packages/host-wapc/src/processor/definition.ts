@@ -10,5 +10,6 @@ export const wasmProcessor = defineProcessor({
   config: wasmConfigSchema,
   mutatesData: true,
   validate: validateWasmConfig,
+  exporterReferences: (config) => (config.dead_letter ? [{ key: 'dead_letter', id: config.dead_letter }] : []),
   create: createWasmProcessor,
 });
