@@ -7,7 +7,9 @@ import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
 import { otlpReceiverThroughput } from './scenarios/otlp-receiver.ts';
+import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
+import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
 import { pluginIsolation } from './scenarios/plugin-isolation.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
@@ -21,6 +23,8 @@ const scenarios: Scenario[] = [
   pluginChain,
   pluginIsolation,
   nginxAccessLog,
+  pluginCallCost,
+  pluginChainJs,
 ];
 
 const args = process.argv.slice(2);

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { getPlatform, isLogLevel, type Platform } from '@wasmpipe/core';
+import { pluginCommand } from './commands/plugin.ts';
 import { runCommand } from './commands/run.ts';
+import { tapCommand } from './commands/tap.ts';
 import { validateCommand } from './commands/validate.ts';
 import { version } from './version.ts';
 
@@ -11,6 +13,19 @@ Usage:
                                     (host metrics every 10 s to the debug exporter, and to
                                     OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
   wasmpipe validate --config FILE   Check FILE and list every problem; exit 1 if any.
+  wasmpipe plugin inspect PLUGIN.wasm [--json]
+                                    Imports, exports, memory limits, sha256 and the plugin's
+                                    own describe answer.
+  wasmpipe plugin test PLUGIN.wasm --input RECORDS.json [--config CONFIG.yaml]
+                                    Run the plugin on OTLP/JSON records (one request, a list of
+                                    them, or one per line); print what comes out as OTLP/JSON.
+                                    --config holds the plugin's own config (its config: block).
+  wasmpipe plugin new NAME [--dir DIR]
+                                    Scaffold an AssemblyScript plugin that builds and passes its
+                                    own fixture test (in DIR/NAME, default ./NAME).
+  wasmpipe tap COMPONENT_ID [--admin HOST:PORT] [--format text|json]
+                                    Stream the records leaving a component of a running
+                                    wasmpipe (its admin endpoint, default 127.0.0.1:13133).
   wasmpipe --help | --version
 
 Options:
@@ -59,11 +74,18 @@ export async function main(argv: string[], platform: Platform = getPlatform()): 
         return 2;
       }
       return validateCommand(values.config, platform, (line) => console.log(line));
+    case 'plugin':
+      return pluginCommand(positionals.slice(1), values, platform);
+    case 'tap':
+      return tapCommand(positionals.slice(1), values, platform);
     default:
       console.error(`Unknown command "${command}".\n\n${HELP}`);
       return 2;
   }
 }
+
+/** The options of the command line, as parsed. */
+export type CommandLineOptions = ReturnType<typeof parse>['values'];
 
 function parse(argv: string[]) {
   return parseArgs({
@@ -71,6 +93,11 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       config: { type: 'string', short: 'c' },
+      input: { type: 'string', short: 'i' },
+      json: { type: 'boolean' },
+      dir: { type: 'string' },
+      admin: { type: 'string' },
+      format: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -97,12 +97,16 @@ class SlowReceiver {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** The whole OTLP/JSON lines of the witness file, each as its point keys. */
+async function witnessed(path: string): Promise<string[][]> {
+  const lines = (await readFile(path, 'utf8').catch(() => '')).split('\n');
+  const accepted: string[][] = [];
+  for (const line of lines) {
+    try {
+      accepted.push(pointKeys(JSON.parse(line) as JsonRequest));
+    } catch {}
+  }
+  return accepted;
 }
 
 let directory: string;
@@ -121,7 +125,6 @@ after(async () => {
 describe('wasmpipe run with storage: file, killed with SIGKILL mid-export', () => {
   it('delivers every record accepted before the kill after a restart, and counts the duplicates', async () => {
     const url = await receiver.listen();
-    const adminPort = await freePort();
     const config = join(directory, 'pipeline.yaml');
     const witness = join(directory, 'witness.jsonl');
     await writeFile(
@@ -140,7 +143,7 @@ exporters:
   file:
     path: ${witness}
 admin:
-  endpoint: 127.0.0.1:${adminPort}
+  endpoint: 127.0.0.1:0
 pipelines:
   metrics:
     collectors: [host_metrics]
@@ -155,7 +158,14 @@ pipelines:
     await eventually(() => receiver.requests >= 3, 'three requests to arrive', 20_000);
     receiver.hang = true;
     await eventually(() => receiver.pending > 0, 'a request to be under way', 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Wait for a few more scrapes to be accepted, so the request under way is well before the
+    // last witnessed batch (which is left out below).
+    const witnessedAtHang = (await witnessed(witness)).length;
+    await eventually(
+      async () => (await witnessed(witness)).length >= witnessedAtHang + 3,
+      'a backlog of three more batches',
+      20_000,
+    );
     first.child.kill('SIGKILL');
     assert.equal(await first.exited(), 'SIGKILL');
 
@@ -166,13 +176,7 @@ pipelines:
     );
     // What the first process accepted, as its file exporter wrote it. A line cut by the kill is not
     // whole, and the last scrape may have reached the witness a moment before the queue: leave both out.
-    const lines = (await readFile(witness, 'utf8')).split('\n');
-    const accepted: string[][] = [];
-    for (const line of lines) {
-      try {
-        accepted.push(pointKeys(JSON.parse(line) as JsonRequest));
-      } catch {}
-    }
+    const accepted = await witnessed(witness);
     accepted.pop();
     const expected = new Set(accepted.flat());
     assert.ok(expected.size > 50, `the first process accepted ${expected.size} points`);
@@ -181,13 +185,14 @@ pipelines:
     const second = startWasmpipe(['run', '--config', config, '--log-format', 'json']);
     processes.push(second);
     await second.waitFor(/Everything is ready/);
+    const admin = await second.adminUrl();
     assert.match(second.stderr(), /kept batches from the previous run/);
     await eventually(
       () => [...expected].every((key) => receiver.received.has(key)),
       'every point accepted before the kill to arrive',
       30_000,
     );
-    const components = (await (await fetch(`http://127.0.0.1:${adminPort}/components`)).json()).components;
+    const components = (await (await fetch(`${admin}/components`)).json()).components;
     const redelivered = Number(components.otlp_http['wasmpipe.exporter.redelivered{signal=metrics}'] ?? 0);
     second.child.kill('SIGTERM');
     assert.equal(await second.exited(), 0, second.stderr());

@@ -25,20 +25,10 @@ after(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const pointValue = (point: DecodedPoint) => point.asDouble ?? Number(point.asInt);
 
 describe('wasmpipe run: host_metrics -> wasm filter -> otlp_http', () => {
   it('delivers filtered host metrics decoded by the official schema, and drains on SIGTERM', async () => {
-    const adminPort = await freePort();
     const config = join(directory, 'pipeline.yaml');
     await writeFile(
       config,
@@ -66,7 +56,7 @@ exporters:
   otlp_http:
     endpoint: ${receiver.url}
 admin:
-  endpoint: 127.0.0.1:${adminPort}
+  endpoint: 127.0.0.1:0
 pipelines:
   metrics:
     collectors: [host_metrics]
@@ -76,7 +66,7 @@ pipelines:
     );
     const wasmpipe = startWasmpipe(['run', '--config', config, '--log-format', 'json']);
     await wasmpipe.waitFor(/Everything is ready/);
-    const admin = `http://127.0.0.1:${adminPort}`;
+    const admin = await wasmpipe.adminUrl();
     assert.equal((await fetch(`${admin}/readyz`)).status, 200);
     const acceptedBefore = async () => {
       const body = await (await fetch(`${admin}/components`)).json();

@@ -99,6 +99,8 @@ export { ExporterNode } from './pipeline/exporter-node.ts';
 export type { ServiceOptions, ServiceState } from './pipeline/service.ts';
 export { Service } from './pipeline/service.ts';
 export { StateChangeLog } from './pipeline/state-change-log.ts';
+export type { TapListener } from './pipeline/taps.ts';
+export { Taps } from './pipeline/taps.ts';
 export type { FetchHandler, FileHandle, FileSystem, HttpServer, Platform, RuntimeName } from './platform/index.ts';
 export { detectRuntime, getPlatform } from './platform/index.ts';
 export { batchProcessor } from './processors/batch.ts';

@@ -4,10 +4,14 @@ import {
   formatProblems,
   type HttpServer,
   type LogLevel,
+  type LogsBatch,
+  type MetricsBatch,
   type Platform,
   Service,
+  type Signal,
   startAdminServer,
 } from '@wasmpipe/core';
+import { logsToOtlpJson, metricsToOtlpJson } from '@wasmpipe/exporters';
 import { loadConfig } from '../load-config.ts';
 import { version } from '../version.ts';
 
@@ -50,7 +54,7 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
 
   try {
     if (config.admin) {
-      admin = await startAdminServer(service, { ...config.admin, platform });
+      admin = await startAdminServer(service, { ...config.admin, platform, encodeTap });
       logger.info('The admin endpoint is listening.', { endpoint: `http://${admin.hostname}:${admin.port}` });
     }
     await service.start();
@@ -75,4 +79,11 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
   for (const remove of [...removers, ...force]) remove();
   logger.info('wasmpipe stopped.');
   return 0;
+}
+
+/** `wasmpipe tap` receives each tapped batch as one line of OTLP/JSON. */
+function encodeTap(signal: Signal, batch: MetricsBatch | LogsBatch): string {
+  return JSON.stringify(
+    signal === 'metrics' ? metricsToOtlpJson(batch as MetricsBatch) : logsToOtlpJson(batch as LogsBatch),
+  );
 }

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const BINARY = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The filter plugin built from source by `npm run build`. */
 export const FILTER_WASM = fileURLToPath(new URL('../../../../plugins/filter/build/filter.wasm', import.meta.url));
+/** The redact plugin (C) built from source by `npm run build`. */
+export const REDACT_WASM = fileURLToPath(new URL('../../../../plugins/redact/build/redact.wasm', import.meta.url));
 
 /** A running wasmpipe process. */
 export interface WasmpipeProcess {
@@ -16,7 +18,15 @@ export interface WasmpipeProcess {
   waitFor(pattern: RegExp, timeout?: number): Promise<void>;
   /** Resolves with the exit code (or the signal name) once the process ended. */
   exited(): Promise<number | string>;
+  /**
+   * The admin endpoint's URL, read from the process's own log line, so that a config can say
+   * `admin: { endpoint: 127.0.0.1:0 }` and no port has to be found free beforehand (another
+   * process could take it before wasmpipe binds it).
+   */
+  adminUrl(timeout?: number): Promise<string>;
 }
+
+const ADMIN_LISTENING = /The admin endpoint is listening\.[^\n]*?(http:\/\/[^\s"]+)/;
 
 /** Runs `wasmpipe ...args` with the given extra environment. */
 export function startWasmpipe(args: string[], env: Record<string, string> = {}): WasmpipeProcess {
@@ -49,6 +59,10 @@ export function startWasmpipe(args: string[], env: Record<string, string> = {}):
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    async adminUrl(timeout) {
+      await this.waitFor(ADMIN_LISTENING, timeout);
+      return ADMIN_LISTENING.exec(out + err)?.[1] as string;
+    },
   };
 }
 
@@ -63,4 +77,14 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A loopback port that was free a moment ago (bind to it soon). */
+export async function freeLoopbackPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

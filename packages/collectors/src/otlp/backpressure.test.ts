@@ -174,7 +174,10 @@ describe('otlp receiver backpressure', () => {
         use(otlpReceiver, {
           protocols: { http: { endpoint: '127.0.0.1:0' } },
           max_concurrent_requests: 4,
-          max_wait: '50ms',
+          // Long enough that a request waiting for a slot gets the one a queued request frees, even
+          // when this busy process is slow to answer that one: only once four requests hold every
+          // slot is the rest refused. With 50 ms, waiters were refused early and fewer held slots.
+          max_wait: '1s',
         }),
       ],
       exporters: [

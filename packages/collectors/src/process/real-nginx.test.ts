@@ -32,10 +32,40 @@ function value(process: Process, name: string, attributes: Record<string, string
   return point.value;
 }
 
+/** Field `number` (as numbered in proc(5)) of /proc/<pid>/stat, as text. */
+function statText(pid: number, number: number): string {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ')[number - 3] as string;
+}
+
 /** Field `number` (as numbered in proc(5)) of /proc/<pid>/stat. */
 function statField(pid: number, number: number): number {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[number - 3]);
+  return Number(statText(pid, number));
+}
+
+/**
+ * Waits until every process is idle: asleep, and its page faults, threads, sizes and open files
+ * unchanged over 50 ms. A worker that has just taken its title may still be running the last of its
+ * start-up, faulting in pages: its RSS was seen to grow by 170 KiB in the next 10 ms.
+ */
+async function untilIdle(pids: number[]): Promise<void> {
+  const snapshot = () =>
+    pids
+      .map(
+        (pid) =>
+          [3, 10, 12, 20, 23, 24].map((field) => statText(pid, field)).join(' ') +
+          ` fds=${readdirSync(`/proc/${pid}/fd`).length}`,
+      )
+      .join(' | ');
+  const deadline = Date.now() + 20_000;
+  let previous = snapshot();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const current = snapshot();
+    if (current === previous && pids.every((pid) => statText(pid, 3) === 'S')) return;
+    if (Date.now() > deadline) assert.fail(`nginx did not become idle: ${current}`);
+    previous = current;
+  }
 }
 
 describe('process collector on a real nginx', { skip }, () => {
@@ -53,6 +83,7 @@ describe('process collector on a real nginx', { skip }, () => {
     const { collector } = await createProcessCollector({ pid_file: nginx.pidPath });
     const workers = (await nginx.workerPids()).sort((a, b) => a - b);
     assert.equal(workers.length, 2);
+    await untilIdle([nginx.pid, ...workers]);
     const processes = processesOf(await collector.collect());
     assert.deepEqual(
       processes.map((process) => process.attributes['process.pid']),
@@ -71,7 +102,7 @@ describe('process collector on a real nginx', { skip }, () => {
     }
     for (const process of processes) {
       const pid = process.attributes['process.pid'] as number;
-      // An idle nginx holds these still between the collector's reading and this one.
+      // An idle nginx (see untilIdle) holds these still between the collector's reading and this one.
       assert.equal(value(process, 'process.memory.virtual'), statField(pid, 23));
       assert.equal(value(process, 'process.threads'), statField(pid, 20));
       assert.equal(value(process, 'process.open_file_descriptors'), readdirSync(`/proc/${pid}/fd`).length);

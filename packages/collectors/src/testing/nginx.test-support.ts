@@ -81,7 +81,7 @@ export interface NginxInstance {
   configText(): string;
   /** The pids of the current worker processes (children of the master, from /proc). */
   workerPids(): Promise<number[]>;
-  /** Rewrites the config with `changes` merged in (if any), checks it with `nginx -t`, reloads, and waits for new workers. */
+  /** Rewrites the config with `changes` merged in (if any), checks it with `nginx -t`, reloads, waits for the new workers and for the old ones to exit. */
   reload(changes?: NginxOptions): Promise<void>;
   /** `nginx -s reopen`, then waits until every worker has the access and error log paths open again. */
   reopen(): Promise<void>;
@@ -210,15 +210,21 @@ async function launch(
   };
   process.once('exit', kill);
 
+  // The master listens before it forks the workers, so a connection can succeed while fewer than
+  // `worker_processes` workers (or none) run yet: wait for both. Checking that the master still
+  // runs also catches a port taken by another process between freePort() and nginx's bind.
+  const wantedWorkers = options.workerProcesses ?? 1;
+  const ready = async () =>
+    (await canConnect(port)) && (await workerPidsOf(child.pid as number)).length >= wantedWorkers;
   const deadline = Date.now() + (options.startTimeoutMillis ?? 20_000);
-  while (!(await canConnect(port))) {
+  while (exited || !(await ready())) {
     if (exited || Date.now() > deadline) {
       kill();
       await exit;
       process.off('exit', kill);
       const errorLog = await readFile(paths.errorLogPath, 'utf8').catch(() => '');
       throw new Error(
-        `nginx did not start listening on 127.0.0.1:${port} (${exited ? 'it exited' : 'timed out'}): ${output}${errorLog}`,
+        `nginx did not start listening on 127.0.0.1:${port} with ${wantedWorkers} worker(s) (${exited ? 'it exited' : 'timed out'}): ${output}${errorLog}`,
       );
     }
     await sleep(20);
@@ -241,7 +247,7 @@ async function launch(
     configText: () => text,
     workerPids: () => workerPidsOf(child.pid as number),
     async reload(changes) {
-      const before = new Set(await workerPidsOf(child.pid as number));
+      const before = new Set(await childPidsOf(child.pid as number));
       if (changes) {
         options = { ...options, ...changes };
         text = renderConfig(paths, port, backend.port, deadPorts, options);
@@ -251,10 +257,16 @@ async function launch(
       await signalNginx(binary, paths, 'reload');
       const wanted = options.workerProcesses ?? 1;
       await waitUntil(async () => {
-        // Old workers retitle themselves "shutting down" just before they stop accepting.
         const current = await workerPidsOf(child.pid as number);
         return current.length >= wanted && current.every((pid) => !before.has(pid));
       }, `new nginx workers after reload (${paths.errorLogPath})`);
+      // Old workers retitle themselves "shutting down" a moment before they close their listening
+      // sockets, and linger (then as zombies) until the master reaps them: until every one is gone
+      // it could still answer with the old config, and it is still a child of the master.
+      await waitUntil(async () => {
+        const children = await childPidsOf(child.pid as number);
+        return children.every((pid) => !before.has(pid));
+      }, `the old nginx workers to exit after reload (${paths.errorLogPath})`);
     },
     async reopen() {
       await signalNginx(binary, paths, 'reopen');
@@ -393,12 +405,16 @@ function run(program: string, args: string[]): Promise<{ code: number | null; ou
   });
 }
 
-/** The worker pids of a master: its children, from `/proc/<pid>/task/<pid>/children`. */
-async function workerPidsOf(masterPid: number): Promise<number[]> {
+/** Every child of a master (workers, shutting down or not, and unreaped ones), from `/proc/<pid>/task/<pid>/children`. */
+async function childPidsOf(masterPid: number): Promise<number[]> {
   const text = await readFile(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').catch(() => '');
-  const pids = text.trim() === '' ? [] : text.trim().split(/\s+/).map(Number);
+  return text.trim() === '' ? [] : text.trim().split(/\s+/).map(Number);
+}
+
+/** The worker pids of a master: its children titled `worker process` and not shutting down. */
+async function workerPidsOf(masterPid: number): Promise<number[]> {
   const workers: number[] = [];
-  for (const pid of pids) {
+  for (const pid of await childPidsOf(masterPid)) {
     const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     if (commandLine.includes('worker process') && !commandLine.includes('shutting down')) workers.push(pid);
   }

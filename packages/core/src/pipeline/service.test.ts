@@ -61,7 +61,8 @@ describe('Service', () => {
   it('applies backpressure: a collector waits while the exporter queue is full', async () => {
     const service = await serviceOf({
       collectors: { manual: {} },
-      exporters: { recording: { delay: '50ms', sending_queue: { queue_size: 1, num_consumers: 1 } } },
+      // Long enough that 'a' is still being sent when the test looks, even on a loaded machine.
+      exporters: { recording: { delay: '300ms', sending_queue: { queue_size: 1, num_consumers: 1 } } },
       pipelines: { metrics: { collectors: ['manual'], exporters: ['recording'] } },
     });
     await service.start();
@@ -81,7 +82,10 @@ describe('Service', () => {
   it('counts batches dropped by a full queue under on_full: drop', async () => {
     const service = await serviceOf({
       collectors: { manual: {} },
-      exporters: { recording: { delay: '50ms', sending_queue: { queue_size: 1, num_consumers: 1, on_full: 'drop' } } },
+      // 'a' is sent, 'b' waits, and 'c' and 'd' find the queue full unless 300ms pass between pushes.
+      exporters: {
+        recording: { delay: '300ms', sending_queue: { queue_size: 1, num_consumers: 1, on_full: 'drop' } },
+      },
       pipelines: { metrics: { collectors: ['manual'], exporters: ['recording'] } },
     });
     await service.start();

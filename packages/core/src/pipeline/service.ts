@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Telemetry } from '../telemetry/telemetry.ts';
 import { bySignal, counting, type FanOutTarget, fanOut } from './consumers.ts';
 import { ExporterNode } from './exporter-node.ts';
+import { Taps } from './taps.ts';
 
 /** What a service needs from its surroundings. */
 export interface ServiceOptions {
@@ -32,6 +33,8 @@ interface Running {
  */
 export class Service {
   readonly telemetry: Telemetry;
+  /** Where `wasmpipe tap` watches the batches leaving each component. */
+  readonly taps = new Taps();
   readonly #config: CompiledConfig;
   readonly #platform: Platform;
   readonly #logger: Logger;
@@ -128,7 +131,7 @@ export class Service {
           .map((pipeline) => heads.get(pipeline.id) as FanOutTarget);
         if (targets.length === 0) continue;
         routes[signal] = counting(
-          fanOut(targets),
+          this.taps.wrap(id, signal, fanOut(targets)),
           signal,
           telemetry.counter('wasmpipe.collector.accepted', signal),
           telemetry.counter('wasmpipe.collector.refused', signal),
@@ -162,7 +165,7 @@ export class Service {
   async #buildPipeline(pipeline: CompiledPipeline): Promise<FanOutTarget> {
     const { signal } = pipeline;
     const exporters = pipeline.exporters.map((id) => ({
-      consumer: this.#exporters.get(id) as ExporterNode,
+      consumer: this.taps.wrap(id, signal, this.#exporters.get(id) as ExporterNode),
       mutates: false,
     }));
     let next: Consumer = fanOut(exporters);
@@ -173,7 +176,11 @@ export class Service {
       if (!compiled) throw new Error(`Processor ${id} is not in the config.`);
       const telemetry = this.telemetry.forComponent(id);
       const context = { ...this.#context(id, 'processor'), signal, exporter: (id: string) => this.#exporterNode(id) };
-      const outgoing = counting(next, signal, telemetry.counter('wasmpipe.processor.outgoing', signal));
+      const outgoing = counting(
+        this.taps.wrap(id, signal, next),
+        signal,
+        telemetry.counter('wasmpipe.processor.outgoing', signal),
+      );
       const processor = await compiled.definition.create(compiled.config, context, outgoing);
       chain.unshift({ id, component: processor });
       next = counting(processor, signal, telemetry.counter('wasmpipe.processor.incoming', signal));

@@ -54,8 +54,30 @@ async function serveWithNodeHttp(
       } as RequestInit);
       const response = await handler(request);
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(new Uint8Array(await response.arrayBuffer()));
+      if (!response.body) {
+        outgoing.end();
+        return;
+      }
+      // Stream the body (the admin endpoint's /tap is endless); stop reading when the client leaves.
+      outgoing.flushHeaders();
+      const reader = response.body.getReader();
+      outgoing.once('close', () => void reader.cancel().catch(() => {}));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || outgoing.destroyed) break;
+        if (!outgoing.write(value)) {
+          await new Promise((resolve) => {
+            outgoing.once('drain', resolve);
+            outgoing.once('close', resolve);
+          });
+        }
+      }
+      outgoing.end();
     } catch (error) {
+      if (outgoing.headersSent) {
+        outgoing.destroy();
+        return;
+      }
       outgoing.writeHead(500, { 'content-type': 'text/plain' });
       outgoing.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     } finally {

@@ -137,11 +137,21 @@ describe('otlp_http delivery under faults', () => {
   test('a hung endpoint: each request is abandoned at timeout and retried until it is answered', async () => {
     const receiver = await sink();
     receiver.answer((attempt) => (attempt <= 2 ? 'hang' : 'accept'));
-    const { push, value } = await pipeline({ endpoint: receiver.url, timeout: '300ms', retry_on_failure: fastRetry });
+    // The client's 300 ms start before the sink sees the request arrive (in this same busy process),
+    // so the gap between arrivals is 300 ms + the 150 ms retry wait, give or take how much later
+    // the first arrival was seen than the second: 100 ms of that is allowed for a loaded machine.
+    const { push, value } = await pipeline({
+      endpoint: receiver.url,
+      timeout: '300ms',
+      retry_on_failure: { ...fastRetry, initial_interval: '150ms', randomization_factor: 0 },
+    });
     await push('a', 0, 5);
     await until(() => receiver.points.length === 5, 'the batch to arrive');
     const gap = (receiver.arrivals[1] as number) - (receiver.arrivals[0] as number);
-    assert.ok(gap >= 290, `the second attempt came ${Math.round(gap)}ms after the first; the timeout is 300ms`);
+    assert.ok(
+      gap >= 350,
+      `the second attempt came ${Math.round(gap)}ms after the first; the timeout is 300ms, the retry wait 150ms`,
+    );
     await until(() => receiver.abandoned === 2, 'the client to close both hung requests');
     await until(() => value('sent') === 5, 'the answer to be counted');
     assert.equal(value('send_failed'), 0);
@@ -173,9 +183,18 @@ describe('otlp_http delivery under faults', () => {
       retry_on_failure: fastRetry,
       sending_queue: { queue_size: 20, num_consumers: 2, on_full: 'drop_oldest' },
     });
-    const started = performance.now();
-    for (let batch = 0; batch < 20; batch++) await push('a', batch * 5, 5);
-    assert.ok(performance.now() - started < 2000, 'pushing never waited for room');
+    // The receiver stays down, so room never comes: had a push waited for it, it would not end.
+    // The generous limit only turns such a hang into a failure; a loaded machine may be slow.
+    const pushing = (async () => {
+      for (let batch = 0; batch < 20; batch++) await push('a', batch * 5, 5);
+    })();
+    let limit: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      limit = setTimeout(() => resolve(true), 20_000);
+    });
+    assert.equal(await Promise.race([pushing.then(() => false), waited]), false, 'pushing waited for room');
+    clearTimeout(limit);
+    assert.equal(receiver.points.length, 0, 'the receiver was down all along');
     assert.equal(queueSize(), 20);
     await receiver.up();
     await until(
