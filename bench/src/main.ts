@@ -3,7 +3,7 @@
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
-import { maxThroughput } from './scenarios/max-throughput.ts';
+import { maxThroughput, throughputVsBatchSize } from './scenarios/max-throughput.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
@@ -27,6 +27,7 @@ const scenarios: Scenario[] = [
   pluginCallCost,
   pluginChainJs,
   maxThroughput,
+  throughputVsBatchSize,
 ];
 
 const args = process.argv.slice(2);
