@@ -2,6 +2,7 @@
 // their figures to bench/results/.
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
+import { extism } from './scenarios/extism.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { maxThroughput, throughputVsBatchSize } from './scenarios/max-throughput.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
@@ -28,6 +29,7 @@ const scenarios: Scenario[] = [
   pluginChainJs,
   maxThroughput,
   throughputVsBatchSize,
+  extism,
 ];
 
 const args = process.argv.slice(2);
