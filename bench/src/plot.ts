@@ -58,7 +58,8 @@ export function lineChartSvg(chart: LineChart): string {
   const xAt = (x: number) => round(MARGIN.left + ((Math.log10(x) - xMin) / (xMax - xMin || 1)) * plotWidth);
   const yAt = (y: number) => round(MARGIN.top + plotHeight - (y / yMax) * plotHeight);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(chart.title)}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(chart.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
     `<text x="${MARGIN.left}" y="24" font-size="15" font-weight="bold">${escapeXml(chart.title)}</text>`,
     `<text x="${MARGIN.left}" y="42" fill="#555">${escapeXml(chart.subtitle)}</text>`,
