@@ -12,15 +12,14 @@ import { encode } from '@msgpack/msgpack';
 import { countDataPoints, defineProcessor, type MetricsBatch, s } from '@wasmpipe/core';
 import { decodeMetricsRequest, encodeMetricsRequest, metricsToOtlpJson } from '@wasmpipe/exporters';
 import { applyMetricsAnswer, encodeMetricsBatch, WapcPlugin, wasmProcessor } from '@wasmpipe/host-wapc';
-import type { Comparison, Scenario } from '../harness.ts';
+import { type Comparison, type Scenario, sized } from '../harness.ts';
 import { createChain, type Stage } from '../plugins/processors.ts';
 import { rounds } from './max-throughput.ts';
 import { type BatchShape, pointsIn, SHAPES, testbedBatch } from './max-throughput-batches.ts';
 
 const FILTER_WASM = fileURLToPath(new URL('../../../plugins/filter/build/filter.wasm', import.meta.url));
 const EXTISM_WASM = fileURLToPath(new URL('../../extism-filter/build/extism-filter.wasm', import.meta.url));
-const POINTS_PER_RUN = 200_000;
-const SMOKE_POINTS_PER_RUN = 2_000;
+const pointsPerRun = () => sized(200_000, 2_000);
 const CALL_SIZES = [1, 100, 1_000, 10_000];
 
 /**
@@ -198,16 +197,13 @@ async function assertSameAnswer(size: number): Promise<void> {
 export const extism: Scenario = {
   name: 'extism',
   description: `the filter plugin as an Extism plugin (same AssemblyScript source, @extism/as-pdk) run by the Extism JS SDK vs ours, in the pipeline thread, on ${SHAPES.map((shape) => shape.name).join(', ')} batches; then bare calls at ${CALL_SIZES.join(', ')} points`,
-  async run(options) {
-    const smoke = (options as { smoke?: boolean }).smoke === true;
-    const runs = smoke ? 1 : options.runs;
-    const pointsPerRun = smoke ? SMOKE_POINTS_PER_RUN : POINTS_PER_RUN;
+  async run({ runs }) {
     const comparisons: Comparison[] = [];
     for (const shape of SHAPES) {
       const kept = await assertSameFiltering(shape);
       const [ours = [], theirs = []] = await rounds(runs, [
-        () => pointsPerSecond('wapc', shape, pointsPerRun, kept),
-        () => pointsPerSecond('extism', shape, pointsPerRun, kept),
+        () => pointsPerSecond('wapc', shape, pointsPerRun(), kept),
+        () => pointsPerSecond('extism', shape, pointsPerRun(), kept),
       ]);
       comparisons.push({
         metric: `${shape.name} (${shape.description}): input points/s through the filter processor`,
@@ -220,8 +216,8 @@ export const extism: Scenario = {
     for (const size of CALL_SIZES) {
       await assertSameAnswer(size);
       const [ours = [], theirs = []] = await rounds(runs, [
-        () => callMicroseconds('wapc', size, pointsPerRun),
-        () => callMicroseconds('extism', size, pointsPerRun),
+        () => callMicroseconds('wapc', size, pointsPerRun()),
+        () => callMicroseconds('extism', size, pointsPerRun()),
       ]);
       comparisons.push({
         metric: `bare process_metrics call, ${size.toLocaleString('en')} point(s), bytes encoded beforehand`,
