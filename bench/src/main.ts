@@ -30,6 +30,7 @@ import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
 import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
 import { pluginIsolation } from './scenarios/plugin-isolation.ts';
+import { runtimes } from './scenarios/runtimes.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
 /** Every registered scenario, in the order `npm run bench` runs them. Add new ones here. */
@@ -47,6 +48,7 @@ const scenarios: Scenario[] = [
   pluginChainJs,
   maxThroughput,
   throughputVsBatchSize,
+  runtimes,
   extism,
 ];
 
