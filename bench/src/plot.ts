@@ -122,15 +122,15 @@ export function renderThroughputPlot(
   const line = (key: 'plugins' | 'js' | 'none') => sweep.map(({ size, medians }) => ({ x: size, y: medians[key] }));
   const svg = lineChartSvg({
     title: 'Throughput against batch size (filter -> enrich -> transform -> OTLP protobuf)',
-    subtitle: `One JS thread, ${process.version}, median per point, testbed-shaped batches, ${new Date().toISOString().slice(0, 10)}`,
+    subtitle: `One JS thread (workers: 0), Node ${process.version}, medians, testbed-shaped batches, ${new Date().toISOString().slice(0, 10)}`,
     xLabel: 'data points per batch (log scale)',
-    yLabel: 'input data points per second',
+    yLabel: 'input data points per CPU-second',
     series: [
       { label: 'Wasm plugins', color: '#6b3fa0', points: line('plugins') },
       { label: 'JS processors', color: '#d08700', points: line('js') },
       { label: 'no processors', color: '#888', dashed: true, points: line('none') },
     ],
-    reference: { y: 1_000_000, label: 'target: 1 M points/s' },
+    reference: { y: 1_000_000, label: 'target: 1 M points/s on one core' },
   });
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, svg);

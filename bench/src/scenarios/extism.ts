@@ -14,7 +14,7 @@ import { decodeMetricsRequest, encodeMetricsRequest, metricsToOtlpJson } from '@
 import { applyMetricsAnswer, encodeMetricsBatch, WapcPlugin, wasmProcessor } from '@wasmpipe/host-wapc';
 import { type Comparison, type Scenario, sized } from '../harness.ts';
 import { createChain, type Stage } from '../plugins/processors.ts';
-import { rounds } from './max-throughput.ts';
+import { rounds, type Throughput, timeThroughput } from './max-throughput.ts';
 import { type BatchShape, pointsIn, SHAPES, testbedBatch } from './max-throughput-batches.ts';
 
 const FILTER_WASM = fileURLToPath(new URL('../../../plugins/filter/build/filter.wasm', import.meta.url));
@@ -130,25 +130,30 @@ export async function assertSameFiltering(shape: BatchShape): Promise<number> {
 }
 
 /** Input points per second of one filter over fresh batches of a shape. */
-async function pointsPerSecond(runtime: Runtime, shape: BatchShape, pointsPerRun: number, kept: number) {
+async function pointsPerSecond(
+  runtime: Runtime,
+  shape: BatchShape,
+  pointsPerRun: number,
+  kept: number,
+): Promise<Throughput> {
   const counter = sink();
   const { head, processors } = await createChain([stageOf(runtime, shape)], counter);
   try {
     const perBatch = pointsIn(shape.make());
     const count = Math.max(2, Math.ceil(pointsPerRun / perBatch));
     const batches = Array.from({ length: count }, shape.make);
-    const begin = performance.now();
-    for (const batch of batches) await head.consumeMetrics?.(batch);
-    const seconds = (performance.now() - begin) / 1000;
+    const figures = await timeThroughput(count * perBatch, async () => {
+      for (const batch of batches) await head.consumeMetrics?.(batch);
+    });
     if (counter.points !== count * kept)
       throw new Error(`extism: ${LABELS[runtime]} let ${counter.points} points through, not ${count * kept}.`);
-    return (count * perBatch) / seconds;
+    return figures;
   } finally {
     for (const processor of processors) await processor.shutdown?.();
   }
 }
 
-/** Microseconds per bare guest call on bytes encoded beforehand (no host encode or apply). */
+/** CPU microseconds per bare guest call on bytes encoded beforehand (no host encode or apply). */
 async function callMicroseconds(runtime: Runtime, size: number, pointsPerRun: number): Promise<number> {
   const config = (SHAPES[0] as BatchShape).filter;
   const payload = encodeMetricsBatch(testbedBatch(size)).slice();
@@ -157,18 +162,20 @@ async function callMicroseconds(runtime: Runtime, size: number, pointsPerRun: nu
     const plugin = await WapcPlugin.load(new Uint8Array(readFileSync(FILTER_WASM)));
     await plugin.configure(config);
     try {
-      const begin = performance.now();
-      for (let call = 0; call < calls; call++) await plugin.call('process_metrics', payload);
-      return ((performance.now() - begin) * 1000) / calls;
+      const { cpu } = await timeThroughput(calls, async () => {
+        for (let call = 0; call < calls; call++) await plugin.call('process_metrics', payload);
+      });
+      return 1e6 / cpu;
     } finally {
       await plugin.close();
     }
   }
   const plugin = await loadExtismFilter(config);
   try {
-    const begin = performance.now();
-    for (let call = 0; call < calls; call++) await callExtism(plugin, 'process_metrics', payload);
-    return ((performance.now() - begin) * 1000) / calls;
+    const { cpu } = await timeThroughput(calls, async () => {
+      for (let call = 0; call < calls; call++) await callExtism(plugin, 'process_metrics', payload);
+    });
+    return 1e6 / cpu;
   } finally {
     await plugin.close();
   }
@@ -206,11 +213,11 @@ export const extism: Scenario = {
         () => pointsPerSecond('extism', shape, pointsPerRun(), kept),
       ]);
       comparisons.push({
-        metric: `${shape.name} (${shape.description}): input points/s through the filter processor`,
-        unit: 'points/s',
+        metric: `${shape.name} (${shape.description}): input points per CPU-second through the filter processor`,
+        unit: 'points/CPU-s',
         higherIsBetter: true,
-        subject: { name: LABELS.wapc, runs: ours },
-        peer: { name: LABELS.extism, runs: theirs },
+        subject: { name: LABELS.wapc, runs: ours.map((figure) => figure.cpu) },
+        peer: { name: LABELS.extism, runs: theirs.map((figure) => figure.cpu) },
       });
     }
     for (const size of CALL_SIZES) {
@@ -220,7 +227,7 @@ export const extism: Scenario = {
         () => callMicroseconds('extism', size, pointsPerRun()),
       ]);
       comparisons.push({
-        metric: `bare process_metrics call, ${size.toLocaleString('en')} point(s), bytes encoded beforehand`,
+        metric: `bare process_metrics call, ${size.toLocaleString('en')} point(s), bytes encoded beforehand: CPU time per call`,
         unit: 'µs',
         higherIsBetter: false,
         subject: { name: LABELS.wapc, runs: ours },

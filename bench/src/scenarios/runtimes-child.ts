@@ -1,8 +1,9 @@
 // The measured half of the `runtimes` scenario, run unchanged by Node (through tsx), Deno and Bun:
 // scenario 3's paths (max-throughput.ts) and the plugin call cost (the `wasm` filter processor in
 // the pipeline thread at 1 and 1,000 points per batch, and a bare @wapc/host call), once as a
-// warm-up unless told it is a smoke run, then once measured. The last line of stdout is the
-// figures as JSON: `{"runtime": ..., "version": ..., "figures": {name: value}}`.
+// warm-up unless told it is a smoke run, then once measured. Figures are in CPU time of the child
+// (points per CPU-second, CPU µs per call), which a loaded machine distorts least. The last line
+// of stdout is the figures as JSON: `{"runtime": ..., "version": ..., "figures": {name: value}}`.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encode } from '@msgpack/msgpack';
@@ -11,7 +12,7 @@ import { encodeMetricsBatch, wasmProcessor } from '@wasmpipe/host-wapc';
 import { settings } from '../harness.ts';
 import { copies, metricsBatch } from '../plugins/batches.ts';
 import { countingSink, createChain } from '../plugins/processors.ts';
-import { assertSameOutput, type PathName, pointsPerSecond } from './max-throughput.ts';
+import { assertSameOutput, type PathName, pointsPerSecond, timeThroughput } from './max-throughput.ts';
 import { SHAPES } from './max-throughput-batches.ts';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as { smoke?: boolean };
@@ -22,29 +23,31 @@ const FILTER_WASM = fileURLToPath(new URL('../../../plugins/filter/build/filter.
 const FILTER_CONFIG = { exclude: ['system.cpu.*'] };
 const callsFor = (size: number) => Math.max(20, Math.min(10_000, Math.round(POINTS_PER_RUN / size)));
 
-/** Microseconds per call of the wasm filter processor (`workers: 0`), batches built before timing. */
+/** CPU microseconds per call of the wasm filter processor (`workers: 0`), batches built before timing. */
 async function processorMicroseconds(size: number): Promise<number> {
   const stage = { definition: wasmProcessor, config: { path: FILTER_WASM, workers: 0, config: FILTER_CONFIG } };
   const { head, processors } = await createChain([stage], countingSink());
   try {
     const batches = copies(callsFor(size), () => metricsBatch(size, Math.min(size, 10)));
-    const begin = performance.now();
-    for (const batch of batches) await head.consumeMetrics?.(batch);
-    return ((performance.now() - begin) * 1000) / batches.length;
+    const { cpu } = await timeThroughput(batches.length, async () => {
+      for (const batch of batches) await head.consumeMetrics?.(batch);
+    });
+    return 1e6 / cpu;
   } finally {
     for (const processor of processors) await processor.shutdown?.();
   }
 }
 
-/** Microseconds per guest call through bare @wapc/host, the payload encoded beforehand. */
+/** CPU microseconds per guest call through bare @wapc/host, the payload encoded beforehand. */
 async function bareMicroseconds(size: number): Promise<number> {
   const host = await new WapcHost().instantiate(readFileSync(FILTER_WASM));
   await host.invoke('configure', encode(FILTER_CONFIG));
   const payload = encodeMetricsBatch(metricsBatch(size, Math.min(size, 10))).slice();
   const calls = callsFor(size);
-  const begin = performance.now();
-  for (let call = 0; call < calls; call++) await host.invoke('process_metrics', payload);
-  return ((performance.now() - begin) * 1000) / calls;
+  const { cpu } = await timeThroughput(calls, async () => {
+    for (let call = 0; call < calls; call++) await host.invoke('process_metrics', payload);
+  });
+  return 1e6 / cpu;
 }
 
 /** Every figure of one pass, by name. */
@@ -54,7 +57,7 @@ async function pass(kept: Map<string, number>): Promise<Record<string, number>> 
     const paths: PathName[] = shape.name === 'testbed' ? ['plugins', 'js', 'none'] : ['plugins'];
     for (const path of paths) {
       const options = { pointsPerRun: POINTS_PER_RUN, keptPerBatch: kept.get(shape.name) as number };
-      figures[`max-throughput ${shape.name} ${path}`] = await pointsPerSecond(path, shape, options);
+      figures[`max-throughput ${shape.name} ${path}`] = (await pointsPerSecond(path, shape, options)).cpu;
     }
   }
   for (const size of [1, 1_000]) figures[`plugin-call-cost wasm processor ${size}`] = await processorMicroseconds(size);

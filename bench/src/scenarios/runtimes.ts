@@ -76,7 +76,11 @@ function describe(name: string): { metric: string; unit: string; higherIsBetter:
   }
   const size = name.split(' ').at(-1);
   const what = name.includes('bare') ? 'bare @wapc/host call' : 'wasm filter processor (workers: 0)';
-  return { metric: `plugin call cost, ${what}, ${size} point(s)/batch: per call`, unit: 'µs', higherIsBetter: false };
+  return {
+    metric: `plugin call cost, ${what}, ${size} point(s)/batch: CPU time per call`,
+    unit: 'µs',
+    higherIsBetter: false,
+  };
 }
 
 export const runtimes: Scenario = {
