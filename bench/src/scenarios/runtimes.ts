@@ -69,8 +69,8 @@ function describe(name: string): { metric: string; unit: string; higherIsBetter:
     const [, shape, path] = name.split(' ');
     const what = path === 'plugins' ? 'three Wasm plugins' : path === 'js' ? 'three JS processors' : 'no processors';
     return {
-      metric: `scenario 3, ${shape} batches, ${what} to OTLP: points/s`,
-      unit: 'points/s',
+      metric: `scenario 3, ${shape} batches, ${what} to OTLP: points per CPU-second`,
+      unit: 'points/CPU-s',
       higherIsBetter: true,
     };
   }
