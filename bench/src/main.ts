@@ -20,6 +20,8 @@ import {
 } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { idle } from './scenarios/idle.ts';
+import { logTestbed } from './scenarios/log-testbed.ts';
 import { metricTestbed } from './scenarios/metric-testbed.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
@@ -34,6 +36,8 @@ import { sliceThroughput } from './scenarios/slice-throughput.ts';
 /** Every registered scenario, in the order `npm run bench` runs them. Add new ones here. */
 const scenarios: Scenario[] = [
   metricTestbed,
+  logTestbed,
+  idle,
   sliceThroughput,
   hostMetricsScrape,
   nginxScrapeCost,

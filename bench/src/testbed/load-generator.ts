@@ -23,6 +23,11 @@ export interface LoadGeneratorOptions {
   pointsPerMetric?: number;
   /** Requests in flight at most. Default 8. */
   concurrency?: number;
+  /**
+   * Distinct batches built and encoded before sending starts, then sent in turn (values, indexes
+   * and timestamps differ between them). Default 200, two seconds of the Collector's rate.
+   */
+  distinctBatches?: number;
   /** Stop by itself after this many seconds; 0 (default) runs until `stop()`. */
   seconds?: number;
 }
@@ -63,6 +68,7 @@ export async function startLoadGenerator(options: LoadGeneratorOptions): Promise
     itemsPerBatch: 100,
     pointsPerMetric: 7,
     concurrency: 8,
+    distinctBatches: 200,
     seconds: 0,
     ...options,
   };
