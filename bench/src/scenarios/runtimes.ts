@@ -95,9 +95,9 @@ export const runtimes: Scenario = {
       else if (process.env['CI'] === 'true') throw new Error(`runtimes: ${runtime} is missing (${program}).`);
       else console.log(`  ${runtime} is missing (${program}); skipped (under CI=true this fails).`);
     }
-    const reports: Record<string, ChildReport[]> = {};
+    const reports: Record<string, ChildReport[]> = Object.fromEntries(available.map((runtime) => [runtime, []]));
     for (let round = 0; round < runs; round++)
-      for (const runtime of available) (reports[runtime] ??= []).push(await runChild(runtime));
+      for (const runtime of available) reports[runtime]?.push(await runChild(runtime));
     const node = reports['node'] ?? [];
     const names = Object.keys(node[0]?.figures ?? {});
     const comparisons: Comparison[] = [];
