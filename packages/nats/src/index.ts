@@ -1,2 +1,13 @@
-// @wasmpipe/nats: wasmpipe on NATS JetStream. Exports are additive, one line per component or helper.
-export {};
+// @wasmpipe/nats: wasmpipe on NATS JetStream. Exports are additive, one block per area.
+
+// Connection options shared by every NATS component.
+export type { NatsConnectionConfig } from './connection/config.ts';
+export {
+  natsConnectionConfig,
+  natsConnectionShape,
+  natsTlsConfig,
+  resolvePath,
+  validateNatsConnection,
+} from './connection/config.ts';
+export type { ConnectorContext } from './connection/connect.ts';
+export { backoffDelay, connectionOptions, NatsConnector } from './connection/connect.ts';
