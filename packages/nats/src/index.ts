@@ -11,3 +11,9 @@ export {
 } from './connection/config.ts';
 export type { ConnectorContext } from './connection/connect.ts';
 export { backoffDelay, connectionOptions, NatsConnector } from './connection/connect.ts';
+
+// Stream management shared by every NATS component.
+export type { StreamConfig } from './stream/config.ts';
+export { streamConfig, validateStreamConfig } from './stream/config.ts';
+export type { EnsureStreamResult } from './stream/ensure-stream.ts';
+export { desiredStreamConfig, ensureStream, streamDifferences } from './stream/ensure-stream.ts';
