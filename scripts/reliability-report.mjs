@@ -6,10 +6,11 @@
 //   { "suite": "faults", "generatedAt": "ISO time", "machine": "uname -srm, cores, node version",
 //     "about": "optional: replaces the built-in description of the suite",
 //     "cases": [ { "name": "...", "area": "exporter", "sent": 1000, "received": 1000, "lost": 0,
-//                  "duplicated": 0, "inputs": 0, "crashes": 0, "result": "pass" | "fail",
+//                  "duplicated": 0, "dropped": 0, "inputs": 0, "crashes": 0, "result": "pass" | "fail",
 //                  "notes": "..." } ] }
 //
-// Fields that do not apply to a suite are omitted and shown as "—".
+// Fields that do not apply to a suite are omitted and shown as "—". `dropped` (optional) is what the
+// pipeline gave up on purpose and counted; `lost` is what it neither delivered nor counted.
 //
 //   node scripts/reliability-report.mjs [--results DIR] [--out FILE] [--check]
 //
@@ -28,7 +29,9 @@ const ABOUT = {
     'harness, OTLP/HTTP sinks decoding with the official protobuf schema, real sockets and files), sends ' +
     'numbered records, injects the fault, and compares the records sent with the records the sink ' +
     'received, one by one, and with the counters wasmpipe reports on its admin endpoint ' +
-    '(`/components`). "lost" is sent minus distinct received; "duplicated" is received more than once.',
+    '(`/components`). "received" counts distinct records; "dropped" is what wasmpipe gave up on purpose ' +
+    'and counted (a permanent 500, a full queue set to drop, a plugin set to drop); "lost" is what was ' +
+    'sent and neither received nor counted; "duplicated" is arrivals beyond the first.',
   fuzz:
     'Property-based fuzzing (`fast-check`, a fixed number of runs per target in CI). Each target feeds ' +
     'arbitrary and mutated inputs to a parser or decoder; a clear error or a valid result passes, a ' +
@@ -42,7 +45,7 @@ const ABOUT = {
     'run; secrets never appear in logs, `validate` output or the admin endpoint.',
 };
 const ORDER = ['faults', 'fuzz', 'soak', 'sandbox'];
-const NUMBER_FIELDS = ['sent', 'received', 'lost', 'duplicated', 'inputs', 'crashes'];
+const NUMBER_FIELDS = ['sent', 'received', 'dropped', 'lost', 'duplicated', 'inputs', 'crashes'];
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -104,7 +107,7 @@ function renderSuite(suite, file) {
   }
   const passed = cases.filter((item) => item.result === 'pass').length;
   const totals = [`${passed} of ${cases.length} cases pass`];
-  for (const field of ['sent', 'received', 'lost', 'duplicated', 'inputs', 'crashes']) {
+  for (const field of NUMBER_FIELDS) {
     if (has(cases, field)) totals.push(`${field} ${sum(cases, field)}`);
   }
   lines.push('', `Totals: ${totals.join('; ')}.`, '');
