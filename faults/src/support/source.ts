@@ -74,6 +74,7 @@ export class Source {
   #running = false;
   #workers: Promise<void>[] = [];
   #limit = Number.POSITIVE_INFINITY;
+  #halted = false;
 
   constructor(options: SourceOptions) {
     this.url = options.url ?? '';
@@ -101,6 +102,17 @@ export class Source {
     this.#running = false;
     await Promise.all(this.#workers);
     this.#workers = [];
+  }
+
+  /**
+   * Stops at once: requests under way give up at their next failure instead of retrying, and their
+   * points are not counted as sent (the receiver never said it took them). For a receiver that is
+   * going away (SIGTERM).
+   */
+  async halt(): Promise<void> {
+    this.#halted = true;
+    await this.stop();
+    this.#halted = false;
   }
 
   /** Sends exactly `count` more points and waits until all are answered 200. */
@@ -148,6 +160,7 @@ export class Source {
         return;
       }
       this.refusals.set(status, (this.refusals.get(status) ?? 0) + 1);
+      if (this.#halted) return;
       // Retry soon; honour Retry-After but keep the suite quick (the receiver asks 5 s by default).
       await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterMs || 100, 500)));
     }
