@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { buildGuest, type ProcessBehaviour } from '../../packages/host-wapc/src/testing/wat-guests.ts';
 import { wat2wasmAvailable } from '../../packages/host-wapc/src/testing/wat.ts';
+import { buildGuest, type ProcessBehaviour } from '../../packages/host-wapc/src/testing/wat-guests.ts';
 import {
   caseDirectory,
   describeMissing,

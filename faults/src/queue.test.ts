@@ -60,7 +60,11 @@ faultCase('kill -9 mid-flow with storage: file, then restart', 'queue', async (f
     const source = new Source({ url: first.otlpUrl, batchSize: 50, concurrency: 3 });
     source.start();
     // A backlog on disk and requests under way both ways when the kill comes.
-    await eventually(() => sink.received.size >= 300 && source.sent.size >= sink.received.size + 500, 'a backlog', 60_000);
+    await eventually(
+      () => sink.received.size >= 300 && source.sent.size >= sink.received.size + 500,
+      'a backlog',
+      60_000,
+    );
     first.process.child.kill('SIGKILL');
     assert.equal(await first.process.exited(), 'SIGKILL');
     const sentBeforeKill = source.sent.size;
@@ -221,41 +225,45 @@ faultCase('queue segment damaged while wasmpipe was stopped', 'queue', async (fi
   }
 });
 
-faultCase('SIGTERM under load (memory queue): everything accepted is delivered before exit', 'shutdown', async (figures) => {
-  const directory = await caseDirectory('sigterm');
-  const sink = await startSink();
-  try {
-    sink.answer(() => ({ delayMs: 20 }));
-    const wasmpipe = await runWasmpipe(
-      directory.path,
-      config(sink.url, '{ num_consumers: 2, drain_timeout: 60s }').replace(
-        'pipelines:',
-        'pipelines:\n  # batches grow while the sink is slow\n',
-      ),
-    );
-    const source = new Source({ url: wasmpipe.otlpUrl, batchSize: 50, concurrency: 4 });
-    source.start();
-    await eventually(() => source.sent.size >= sink.received.size + 1000, 'a backlog in the queue', 60_000);
-    const backlog = source.sent.size - sink.received.size;
-    wasmpipe.process.child.kill('SIGTERM');
-    const code = await wasmpipe.process.exited();
-    await source.halt();
-    const result = tally(source.sent, sink.received);
-    Object.assign(figures, {
-      sent: result.sent,
-      received: result.received,
-      dropped: 0,
-      lost: result.missing.length,
-      duplicated: result.duplicated,
-      crashes: 0,
-      notes: `SIGTERM with about ${backlog} points queued; client answers other than 200 during shutdown: ${JSON.stringify(Object.fromEntries(source.refusals))}`,
-    });
-    assert.equal(code, 0, wasmpipe.log());
-    assert.deepEqual(result.missing, [], `missing ${describeMissing(result.missing)}`);
-    assert.equal(result.duplicated, 0);
-    assert.match(wasmpipe.log(), /every queue was drained/);
-  } finally {
-    await sink.close();
-    await directory.remove();
-  }
-});
+faultCase(
+  'SIGTERM under load (memory queue): everything accepted is delivered before exit',
+  'shutdown',
+  async (figures) => {
+    const directory = await caseDirectory('sigterm');
+    const sink = await startSink();
+    try {
+      sink.answer(() => ({ delayMs: 20 }));
+      const wasmpipe = await runWasmpipe(
+        directory.path,
+        config(sink.url, '{ num_consumers: 2, drain_timeout: 60s }').replace(
+          'pipelines:',
+          'pipelines:\n  # batches grow while the sink is slow\n',
+        ),
+      );
+      const source = new Source({ url: wasmpipe.otlpUrl, batchSize: 50, concurrency: 4 });
+      source.start();
+      await eventually(() => source.sent.size >= sink.received.size + 1000, 'a backlog in the queue', 60_000);
+      const backlog = source.sent.size - sink.received.size;
+      wasmpipe.process.child.kill('SIGTERM');
+      const code = await wasmpipe.process.exited();
+      await source.halt();
+      const result = tally(source.sent, sink.received);
+      Object.assign(figures, {
+        sent: result.sent,
+        received: result.received,
+        dropped: 0,
+        lost: result.missing.length,
+        duplicated: result.duplicated,
+        crashes: 0,
+        notes: `SIGTERM with about ${backlog} points queued; client answers other than 200 during shutdown: ${JSON.stringify(Object.fromEntries(source.refusals))}`,
+      });
+      assert.equal(code, 0, wasmpipe.log());
+      assert.deepEqual(result.missing, [], `missing ${describeMissing(result.missing)}`);
+      assert.equal(result.duplicated, 0);
+      assert.match(wasmpipe.log(), /every queue was drained/);
+    } finally {
+      await sink.close();
+      await directory.remove();
+    }
+  },
+);
