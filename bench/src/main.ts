@@ -22,6 +22,7 @@ import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { extism } from './scenarios/extism.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { maxThroughput, throughputVsBatchSize } from './scenarios/max-throughput.ts';
+import { metricTestbed } from './scenarios/metric-testbed.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
@@ -34,6 +35,7 @@ import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
 /** Every registered scenario, in the order `npm run bench` runs them. Add new ones here. */
 const scenarios: Scenario[] = [
+  metricTestbed,
   sliceThroughput,
   hostMetricsScrape,
   nginxScrapeCost,
