@@ -17,3 +17,11 @@ export type { StreamConfig } from './stream/config.ts';
 export { streamConfig, validateStreamConfig } from './stream/config.ts';
 export type { EnsureStreamResult } from './stream/ensure-stream.ts';
 export { desiredStreamConfig, ensureStream, streamDifferences } from './stream/ensure-stream.ts';
+
+// The nats collector (a gateway's durable pull consumer).
+export type { NatsCollectorConfig } from './collector/config.ts';
+export { natsCollectorConfig, validateNatsCollectorConfig } from './collector/config.ts';
+export { DEAD_LETTER_HEADERS, NatsCollector } from './collector/collector.ts';
+export type { DecodedMessage } from './collector/decode-message.ts';
+export { decodeMessage } from './collector/decode-message.ts';
+export { natsCollector } from './collector/factory.ts';
