@@ -11,7 +11,16 @@ export {
 } from './connection/config.ts';
 export type { ConnectorContext } from './connection/connect.ts';
 export { backoffDelay, connectionOptions, NatsConnector } from './connection/connect.ts';
-
+// The nats exporter.
+export type { NatsExporterConfig } from './exporter/config.ts';
+export { natsExporterConfig, validateNatsExporterConfig } from './exporter/config.ts';
+export type { NatsMessage } from './exporter/exporter.ts';
+export { messageId, NatsExporter } from './exporter/exporter.ts';
+export { natsExporter } from './exporter/factory.ts';
+export type { NatsEncoding } from './exporter/headers.ts';
+export { NATS_ENCODINGS, NATS_HEADERS } from './exporter/headers.ts';
+export type { SubjectTemplate } from './exporter/subject.ts';
+export { parseSubjectTemplate, subjectMatches, subjectToken } from './exporter/subject.ts';
 // Stream management shared by every NATS component.
 export type { StreamConfig } from './stream/config.ts';
 export { streamConfig, validateStreamConfig } from './stream/config.ts';
