@@ -5,7 +5,13 @@
 // message still being exported is reported in progress so it is not redelivered meanwhile. A
 // gateway that dies leaves its unacknowledged messages to the others after ack_wait. A message that
 // cannot be decoded or delivered by its max_deliver-th delivery goes to the dead-letter subject.
-import { type JetStreamClient, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import {
   type Collector,
@@ -304,11 +310,14 @@ export class NatsCollector implements Collector {
     const now = Date.now();
     if (now - this.#lastPoisonLog < POISON_LOG_INTERVAL_MS) return;
     this.#lastPoisonLog = now;
-    this.#logger.warn('A message cannot be decoded; it is redelivered, then dead-lettered after max_deliver. Further ones are counted, logged at most once a minute.', {
-      subject: message.subject,
-      sequence: message.info.streamSequence,
-      deliveries: message.info.deliveryCount,
-      reason,
-    });
+    this.#logger.warn(
+      'A message cannot be decoded; it is redelivered, then dead-lettered after max_deliver. Further ones are counted, logged at most once a minute.',
+      {
+        subject: message.subject,
+        sequence: message.info.streamSequence,
+        deliveries: message.info.deliveryCount,
+        reason,
+      },
+    );
   }
 }

@@ -13,11 +13,15 @@ export const natsCollectorConfig = s.object({
   ...natsConnectionShape,
   stream: streamConfig
     .default({})
-    .describe('The JetStream stream to read (created or verified as for the nats exporter; manage: false uses it as it is).'),
+    .describe(
+      'The JetStream stream to read (created or verified as for the nats exporter; manage: false uses it as it is).',
+    ),
   durable: s
     .string({ nonEmpty: true, pattern: NAME, patternHint: NAME_HINT })
     .default('wasmpipe-gateway')
-    .describe('Name of the durable pull consumer. Every gateway with the same name shares it, so messages are split between them.'),
+    .describe(
+      'Name of the durable pull consumer. Every gateway with the same name shares it, so messages are split between them.',
+    ),
   filter_subject: s
     .string({ nonEmpty: true })
     .optional()
@@ -25,7 +29,9 @@ export const natsCollectorConfig = s.object({
   max_ack_pending: s
     .integer({ min: 1 })
     .default(1000)
-    .describe('Messages handed out but not yet acknowledged, across all gateways: bounds work in flight (backpressure) and duplicates after a crash.'),
+    .describe(
+      'Messages handed out but not yet acknowledged, across all gateways: bounds work in flight (backpressure) and duplicates after a crash.',
+    ),
   fetch_size: s
     .integer({ min: 1 })
     .default(64)
@@ -37,11 +43,15 @@ export const natsCollectorConfig = s.object({
   in_progress_interval: s
     .duration({ min: 100 })
     .optional()
-    .describe('How often a message still being exported is reported in progress, resetting ack_wait; ack_wait / 3 by default.'),
+    .describe(
+      'How often a message still being exported is reported in progress, resetting ack_wait; ack_wait / 3 by default.',
+    ),
   max_deliver: s
     .integer({ min: 1 })
     .default(5)
-    .describe('Deliveries of a message before it goes to the dead-letter subject (undecodable, or failing every time).'),
+    .describe(
+      'Deliveries of a message before it goes to the dead-letter subject (undecodable, or failing every time).',
+    ),
   nak_delay: s
     .duration()
     .default('1s')
@@ -62,7 +72,9 @@ export const natsCollectorConfig = s.object({
   shutdown_timeout: s
     .duration()
     .default('10s')
-    .describe('At shutdown, how long to wait for messages in flight to be delivered and acknowledged; the rest are redelivered.'),
+    .describe(
+      'At shutdown, how long to wait for messages in flight to be delivered and acknowledged; the rest are redelivered.',
+    ),
 });
 
 /** The checked config of the `nats` collector. */
@@ -92,7 +104,10 @@ export async function validateNatsCollectorConfig(
       path: joinPath(deadLetter, 'subject'),
       message: `${subject} is captured by the data stream ${config.stream.name} (${config.stream.subjects.join(', ')}); dead letters would be consumed again`,
     });
-  if (config.dead_letter.stream.manage && !config.dead_letter.stream.subjects.some((filter) => subjectCovers(filter, subject)))
+  if (
+    config.dead_letter.stream.manage &&
+    !config.dead_letter.stream.subjects.some((filter) => subjectCovers(filter, subject))
+  )
     problems.push({
       path: joinPath(joinPath(deadLetter, 'stream'), 'subjects'),
       message: `none of ${config.dead_letter.stream.subjects.join(', ')} captures the dead-letter subject ${subject}`,
