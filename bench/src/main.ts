@@ -3,6 +3,7 @@
 import { type Comparison, printComparison, type Scenario, writeResults } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
+import { natsScaleOut } from './scenarios/nats-scale-out.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
@@ -25,6 +26,7 @@ const scenarios: Scenario[] = [
   nginxAccessLog,
   pluginCallCost,
   pluginChainJs,
+  natsScaleOut,
 ];
 
 const args = process.argv.slice(2);
