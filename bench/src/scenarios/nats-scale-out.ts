@@ -127,7 +127,7 @@ export const natsScaleOut: Scenario = {
   description:
     'Points/s through agent → JetStream → two gateways vs one (filter, enrich, transform plugins), and end-to-end latency vs a direct agent → OTLP pipeline.',
   async run(options): Promise<Comparison[]> {
-    const smoke = process.env['WASMPIPE_BENCH_SMOKE'] === '1' || (options as { smoke?: boolean }).smoke === true;
+    const smoke = process.env['WASMPIPE_BENCH_SMOKE'] === '1' || options.smoke;
     const sizes = smoke ? SMOKE : FULL;
     const directory = mkdtempSync(join(tmpdir(), 'wasmpipe-bench-nats-'));
     const children: ChildProcess[] = [];
