@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { MetricsBatch, NumberDataPoint } from '@wasmpipe/core';
 import { decodeMetricsRequest, encodeMetricsRequest } from '@wasmpipe/exporters';
-import { startNatsServer } from '../../../packages/nats/src/testing/nats-server.test-support.ts';
+import { natsServerSkipReason, startNatsServer } from '../../../packages/nats/src/testing/nats-server.test-support.ts';
 import { alternate, type Comparison, median, type Scenario } from '../harness.ts';
 
 const WASMPIPE = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
@@ -129,6 +129,11 @@ export const natsScaleOut: Scenario = {
   async run(options): Promise<Comparison[]> {
     const smoke = process.env['WASMPIPE_BENCH_SMOKE'] === '1' || options.smoke;
     const sizes = smoke ? SMOKE : FULL;
+    const skip = natsServerSkipReason(); // never skips under CI=true
+    if (skip) {
+      console.log(`  skipped: ${skip}`);
+      return [];
+    }
     const directory = mkdtempSync(join(tmpdir(), 'wasmpipe-bench-nats-'));
     const children: ChildProcess[] = [];
     const server = await startNatsServer();
