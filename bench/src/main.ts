@@ -25,6 +25,7 @@ import { idle } from './scenarios/idle.ts';
 import { logTestbed } from './scenarios/log-testbed.ts';
 import { maxThroughput, throughputVsBatchSize } from './scenarios/max-throughput.ts';
 import { metricTestbed } from './scenarios/metric-testbed.ts';
+import { natsScaleOut } from './scenarios/nats-scale-out.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
@@ -56,6 +57,7 @@ const scenarios: Scenario[] = [
   throughputVsBatchSize,
   runtimes,
   extism,
+  natsScaleOut,
 ];
 
 const args = process.argv.slice(2);
