@@ -63,6 +63,13 @@ export interface Processor extends Lifecycle, Consumer {}
 export interface ExportOptions {
   /** Aborts when shutdown can wait no longer: stop the request and throw. */
   readonly signal: AbortSignal;
+  /**
+   * The batch's id in the sending queue: the same on every retry of this batch and, with a file
+   * queue, after a restart; distinct for every batch, even with equal content. Absent when the
+   * queue has none (a file queue written by an earlier version). Use it to let the receiver drop
+   * a batch it already has (JetStream's `Nats-Msg-Id`).
+   */
+  readonly batchId?: string;
 }
 
 /**

@@ -14,6 +14,12 @@ export interface QueueEntry {
   /** Stored size in bytes: exact for a file queue, estimated in memory (0 when not measured). */
   readonly bytes: number;
   readonly keys: readonly number[];
+  /**
+   * The batch's id: given once when the batch enters the queue, the same on every retry and, in a
+   * file queue, after a restart; distinct for every batch pushed, even with equal content.
+   * Absent for batches a file queue of an earlier version stored.
+   */
+  readonly id?: string;
   /** True when an earlier run of the process may already have sent it: a possible duplicate. */
   readonly redelivery: boolean;
   readonly location: unknown;
@@ -25,6 +31,8 @@ export interface QueueEntry {
 export interface BatchDetails {
   readonly items: number;
   readonly keys: readonly number[];
+  /** The batch's id ({@link QueueEntry.id}); a persistent storage keeps it with the batch. */
+  readonly id?: string;
   /** True when the queue needs the size in bytes (`sizer: bytes`). */
   readonly measure: boolean;
 }

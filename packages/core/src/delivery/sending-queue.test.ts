@@ -26,6 +26,23 @@ const nameOf = (taken: Taken | undefined) => {
 };
 
 describe('SendingQueue', () => {
+  it('gives every batch its own id, equal content or not, and the same id on every take', async () => {
+    const { queue } = queueOf(100);
+    const batch = makeBatch(['same'], 1, 'A');
+    await queue.push('metrics', batch);
+    await queue.push('metrics', makeBatch(['same'], 1, 'A'));
+    const first = (await queue.take()) as Taken;
+    await queue.release(first.entry, 'removed');
+    const second = (await queue.take()) as Taken;
+    assert.match(first.entry.id ?? '', /^[0-9a-f]{24}-1$/);
+    assert.match(second.entry.id ?? '', /^[0-9a-f]{24}-2$/);
+    // Another queue (another exporter, another process) has another prefix.
+    const other = queueOf(100).queue;
+    await other.push('metrics', batch);
+    const third = (await other.take()) as Taken;
+    assert.notEqual(third.entry.id?.split('-')[0], first.entry.id?.split('-')[0]);
+  });
+
   it('never hands out two batches of one stream at once, and keeps each stream in order', async () => {
     const { queue } = queueOf(100);
     await queue.push('metrics', makeBatch(['a1'], 1, 'A'));

@@ -61,6 +61,9 @@ export class SendingQueue {
   #wakeConsumers: Array<() => void> = [];
   #wakeProducers: Array<() => void> = [];
   #opened: Promise<void> | undefined;
+  /** Batch ids are `<this queue's random prefix>-<sequence>`: unique per batch, across processes too. */
+  readonly #idPrefix = randomHex(12);
+  #idSequence = 0;
 
   constructor(options: SendingQueueOptions) {
     this.capacity = options.capacity;
@@ -104,7 +107,8 @@ export class SendingQueue {
     if (this.#closed) return 'closed';
     const { storage, sizer, onFull } = this.#options;
     const keys = streamKeys(signal, batch);
-    const prepared = await storage.prepare(signal, batch, { items, keys, measure: sizer === 'bytes' });
+    const id = `${this.#idPrefix}-${++this.#idSequence}`;
+    const prepared = await storage.prepare(signal, batch, { items, keys, id, measure: sizer === 'bytes' });
     const size = sizer === 'items' ? items : sizer === 'requests' ? 1 : prepared.bytes;
     for (;;) {
       const room = await this.#makeRoom(size, onFull);
@@ -113,7 +117,7 @@ export class SendingQueue {
       this.#storing++;
       try {
         const location = await prepared.store();
-        const entry: QueueEntry = { signal, items, bytes: prepared.bytes, keys, redelivery: false, location };
+        const entry: QueueEntry = { signal, items, bytes: prepared.bytes, keys, id, redelivery: false, location };
         this.#append(acknowledgements?.length ? { ...entry, acknowledgements } : entry, true);
         return 'accepted';
       } catch (error) {
@@ -285,4 +289,11 @@ export class SendingQueue {
     for (const wake of this.#wakeConsumers.splice(0)) wake();
     for (const wake of this.#wakeProducers.splice(0)) wake();
   }
+}
+
+/** `bytes` random bytes as lowercase hex. */
+function randomHex(bytes: number): string {
+  let hex = '';
+  for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

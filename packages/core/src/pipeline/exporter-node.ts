@@ -1,5 +1,5 @@
 import type { FullConsumer } from '../component/consumer.ts';
-import type { Exporter, Host } from '../component/define.ts';
+import type { Exporter, ExportOptions, Host } from '../component/define.ts';
 import {
   type Acknowledgement,
   acknowledgementsOf,
@@ -219,7 +219,7 @@ export class ExporterNode implements FullConsumer {
       if (this.#abort.signal.aborted) return this.#leave(entry, this.#abort.signal.reason);
       let failure: unknown;
       try {
-        await this.#export(entry.signal, taken.batch);
+        await this.#export(entry.signal, taken.batch, entry.id);
         this.#counters[entry.signal].sent.add(entry.items);
         if (entry.redelivery) this.#counters[entry.signal].redelivered.add(entry.items);
         if (entry.acknowledgements) releaseAll(entry.acknowledgements);
@@ -256,9 +256,9 @@ export class ExporterNode implements FullConsumer {
   }
 
   /** Sends, giving up when shutdown aborts, even if the exporter does not watch the signal. */
-  #export(signal: Signal, batch: AnyBatch): Promise<void> {
+  #export(signal: Signal, batch: AnyBatch, batchId: string | undefined): Promise<void> {
     const abort = this.#abort.signal;
-    const options = { signal: abort };
+    const options: ExportOptions = batchId === undefined ? { signal: abort } : { signal: abort, batchId };
     const sending =
       signal === 'metrics'
         ? this.#exporter.exportMetrics

@@ -8,8 +8,10 @@ import type { MetricsBatch } from '../../model/metrics.ts';
 import { createNodeFileSystem, type FileSystem } from '../../platform/files.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { makeBatch } from '../../testing/components.test-support.ts';
+import { encodeValue } from '../batch-codec.ts';
 import { type OnFull, SendingQueue, type Taken } from '../sending-queue.ts';
 import { FileStorage } from './file-storage.ts';
+import { encodeRecord } from './format.ts';
 
 let root: string;
 before(async () => {
@@ -109,6 +111,45 @@ describe('FileStorage', () => {
     assert.equal(name(second2), 'never-sent');
     assert.equal((second2 as Taken).entry.redelivery, false);
     await second.storage.abandon();
+  });
+
+  it('keeps each batch id across a restart, and still reads records of earlier versions (no id)', async () => {
+    const directory = await newDirectory();
+    const first = open(directory);
+    await first.queue.push('metrics', makeBatch(['same'], 2, 'A'));
+    await first.queue.push('metrics', makeBatch(['same'], 2, 'A'));
+    const handed = (await first.queue.take()) as Taken;
+    const ids = [handed.entry.id];
+    await first.queue.release(handed.entry, 'kept');
+    await first.storage.abandon();
+    // A record as an earlier version wrote it: kind 1, no id.
+    const legacy = encodeRecord('metrics', 2, [7], encodeValue(makeBatch(['legacy'], 2, 'C')));
+    const segment = (await readdir(directory)).filter((file) => file.startsWith('segment-')).sort()[0] as string;
+    const bytes = await readFile(join(directory, segment));
+    await writeFile(join(directory, segment), Buffer.concat([bytes, legacy]));
+
+    const second = open(directory);
+    const replayed: Taken[] = [];
+    while (second.queue.waiting > 0 || replayed.length === 0) {
+      const taken = (await second.queue.take()) as Taken;
+      replayed.push(taken);
+      await second.queue.release(taken.entry, 'removed');
+    }
+    assert.deepEqual(
+      replayed.map((taken) => name(taken)),
+      ['same', 'same', 'legacy'],
+    );
+    ids.push(replayed[1]?.entry.id);
+    assert.equal(replayed[0]?.entry.id, ids[0], 'the replayed batch keeps its id');
+    assert.match(ids[0] ?? '', /^[0-9a-f]{24}-1$/);
+    assert.match(ids[1] ?? '', /^[0-9a-f]{24}-2$/);
+    assert.equal(replayed[2]?.entry.id, undefined);
+    // New batches of the new run get ids of the new run.
+    await second.queue.push('metrics', makeBatch(['new'], 2, 'A'));
+    const fresh = (await second.queue.take()) as Taken;
+    assert.notEqual(fresh.entry.id?.split('-')[0], ids[0]?.split('-')[0]);
+    await second.queue.release(fresh.entry, 'removed');
+    await second.queue.closeStorage();
   });
 
   it('deletes a segment file once everything in it is done, and leaves a clean directory on close', async () => {

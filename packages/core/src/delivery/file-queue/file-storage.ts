@@ -145,6 +145,7 @@ export class FileStorage implements QueueStorage {
           items: record.header.items,
           bytes: record.length,
           keys: record.header.keys,
+          ...(record.header.id === undefined ? {} : { id: record.header.id }),
           redelivery: state === ACK_SENDING,
           location: { segment: number, offset: record.offset, length: record.length } satisfies Location,
         });
@@ -159,7 +160,7 @@ export class FileStorage implements QueueStorage {
   }
 
   async prepare(signal: Signal, batch: AnyBatch, details: BatchDetails): Promise<PreparedBatch> {
-    const record = encodeRecord(signal, details.items, details.keys, encodeValue(batch));
+    const record = encodeRecord(signal, details.items, details.keys, encodeValue(batch), details.id);
     return { bytes: record.length - FRAME_OVERHEAD, store: () => this.#serial(() => this.#append(record)) };
   }
 

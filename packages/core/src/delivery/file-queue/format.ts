@@ -3,8 +3,9 @@
 // segment-<20 digits>.wpq: append-only, never rewritten.
 //   header  "WPQSEG" 0x00 0x01                               8 bytes
 //   record  sync u32 | body length u32 | CRC-32 of body u32 | body
-//   body    kind u8 (1) | signal u8 (1 metrics, 2 logs) | items LEB128 | key count LEB128 |
-//           keys u32 each | the batch (batch-codec.ts)
+//   body    kind u8 (1 or 2) | signal u8 (1 metrics, 2 logs) | items LEB128 | key count LEB128 |
+//           keys u32 each | kind 2 only: id length LEB128 | id UTF-8 | the batch (batch-codec.ts)
+//           Kind 1 (no batch id) is what earlier versions wrote; it is still read.
 // acks.wpq: append-only, compacted by rewriting a copy and renaming it over the old one.
 //   header  "WPQACK" 0x00 0x01                               8 bytes
 //   entry   segment u32 | offset u32 | kind u8 (1 sending, 2 done) | 0 0 0 | CRC-32 of the first 12 bytes
@@ -18,7 +19,12 @@ export const ACKS_HEADER = Uint8Array.of(0x57, 0x50, 0x51, 0x41, 0x43, 0x4b, 0x0
 const SYNC = 0xa6_93_9f_f0;
 export const FRAME_OVERHEAD = 12;
 export const ACK_ENTRY_SIZE = 16;
+/** A record without a batch id (written by earlier versions, still read). */
 const RECORD_KIND = 1;
+/** A record with a batch id after the stream keys. */
+const RECORD_KIND_WITH_ID = 2;
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
 export const ACK_SENDING = 1;
 export const ACK_DONE = 2;
 
@@ -27,6 +33,8 @@ export interface RecordHeader {
   signal: Signal;
   items: number;
   keys: number[];
+  /** The batch's id, kept across retries and restarts; absent in records of earlier versions. */
+  id?: string;
   /** Where the encoded batch starts within the body. */
   batchStart: number;
 }
@@ -50,12 +58,22 @@ export interface SegmentScan {
   badHeader: boolean;
 }
 
-/** Builds a whole record (frame and body) for a batch already encoded. */
-export function encodeRecord(signal: Signal, items: number, keys: readonly number[], batch: Uint8Array): Uint8Array {
-  const head: number[] = [RECORD_KIND, signal === 'metrics' ? 1 : 2];
+/** Builds a whole record (frame and body) for a batch already encoded; with an `id`, a kind 2 record. */
+export function encodeRecord(
+  signal: Signal,
+  items: number,
+  keys: readonly number[],
+  batch: Uint8Array,
+  id?: string,
+): Uint8Array {
+  const head: number[] = [id === undefined ? RECORD_KIND : RECORD_KIND_WITH_ID, signal === 'metrics' ? 1 : 2];
   pushVarint(head, items);
   pushVarint(head, keys.length);
-  const bodyLength = head.length + keys.length * 4 + batch.length;
+  const idBytes = id === undefined ? undefined : textEncoder.encode(id);
+  const idHead: number[] = [];
+  if (idBytes) pushVarint(idHead, idBytes.length);
+  const idLength = idBytes ? idHead.length + idBytes.length : 0;
+  const bodyLength = head.length + keys.length * 4 + idLength + batch.length;
   const record = new Uint8Array(FRAME_OVERHEAD + bodyLength);
   const view = new DataView(record.buffer);
   record.set(head, FRAME_OVERHEAD);
@@ -63,6 +81,11 @@ export function encodeRecord(signal: Signal, items: number, keys: readonly numbe
   for (const key of keys) {
     view.setUint32(offset, key, true);
     offset += 4;
+  }
+  if (idBytes) {
+    record.set(idHead, offset);
+    record.set(idBytes, offset + idHead.length);
+    offset += idLength;
   }
   record.set(batch, offset);
   view.setUint32(0, SYNC, true);
@@ -73,7 +96,8 @@ export function encodeRecord(signal: Signal, items: number, keys: readonly numbe
 
 /** Reads the header of a record body; throws when it is malformed. */
 export function readRecordHeader(body: Uint8Array): RecordHeader {
-  if (body[0] !== RECORD_KIND) throw new Error(`unknown record kind ${body[0]}`);
+  const kind = body[0];
+  if (kind !== RECORD_KIND && kind !== RECORD_KIND_WITH_ID) throw new Error(`unknown record kind ${kind}`);
   const signalByte = body[1];
   if (signalByte !== 1 && signalByte !== 2) throw new Error(`unknown signal ${signalByte}`);
   const position = { offset: 2 };
@@ -83,7 +107,13 @@ export function readRecordHeader(body: Uint8Array): RecordHeader {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const keys: number[] = [];
   for (let index = 0; index < count; index++) keys.push(view.getUint32(position.offset + index * 4, true));
-  return { signal: signalByte === 1 ? 'metrics' : 'logs', items, keys, batchStart: position.offset + count * 4 };
+  position.offset += count * 4;
+  const signal: Signal = signalByte === 1 ? 'metrics' : 'logs';
+  if (kind === RECORD_KIND) return { signal, items, keys, batchStart: position.offset };
+  const idLength = readVarint(body, position);
+  if (position.offset + idLength > body.length) throw new Error('batch id runs past the record');
+  const id = textDecoder.decode(body.subarray(position.offset, position.offset + idLength));
+  return { signal, items, keys, id, batchStart: position.offset + idLength };
 }
 
 /**
