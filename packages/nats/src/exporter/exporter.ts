@@ -1,6 +1,6 @@
 // The nats exporter: encodes each batch (OTLP protobuf or the plugin contract's msgpack), publishes
-// it to a JetStream subject with a content-hash message id, and returns only once JetStream has
-// acknowledged it. It never retries by itself: it throws a retryable or permanent WasmpipeError and
+// it to a JetStream subject with a message id per batch (the sending queue's batch id, kept across
+// retries and file-queue replays), and returns only once JetStream has acknowledged it. It never retries by itself: it throws a retryable or permanent WasmpipeError and
 // the runtime's sending queue (memory or file) retries, counts and logs, so a NATS outage queues.
 import {
   type JetStreamClient,
@@ -47,17 +47,20 @@ interface SignalCounters {
   bytes: Counter;
 }
 
-const textEncoder = new TextEncoder();
+/**
+ * The `Nats-Msg-Id` of the `index`-th message a batch becomes: `<batch id>.<index>`. The batch id
+ * is the sending queue's: the same on every retry and after a file-queue replay (so JetStream
+ * drops a republished batch within its duplicate window), distinct for every batch even when two
+ * batches are byte-identical (so JetStream keeps both).
+ */
+export function messageId(batchId: string, index: number): string {
+  return `${batchId}.${index}`;
+}
 
-/** The message id of a payload on a subject: the first 128 bits of SHA-256, hex. Stable across retries and restarts. */
-export async function messageId(subject: string, payload: Uint8Array): Promise<string> {
-  const prefix = textEncoder.encode(`${subject}\n`);
-  const input = new Uint8Array(prefix.length + payload.length);
-  input.set(prefix);
-  input.set(payload, prefix.length);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));
+/** `bytes` random bytes as lowercase hex. */
+function randomHex(bytes: number): string {
   let hex = '';
-  for (let index = 0; index < 16; index++) hex += (digest[index] as number).toString(16).padStart(2, '0');
+  for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, '0');
   return hex;
 }
 
@@ -73,6 +76,14 @@ export class NatsExporter implements Exporter {
   #streamReady: Promise<void> | undefined;
   #streamProblem = '';
   #closed = false;
+  /**
+   * Ids for batches passed without `batchId` (a direct call, or a file-queue record written by a
+   * version before batch ids): one per batch object, so a retry that passes the same object again
+   * keeps its id.
+   */
+  readonly #ownIds = new WeakMap<object, string>();
+  readonly #ownIdPrefix = `x${randomHex(12)}`;
+  #ownIdSequence = 0;
 
   constructor(config: NatsExporterConfig, context: CreateContext) {
     this.#config = config;
@@ -118,13 +129,13 @@ export class NatsExporter implements Exporter {
   /** Publishes a metrics batch; resolves once JetStream acknowledged every message of it. */
   async exportMetrics(batch: MetricsBatch, options?: ExportOptions): Promise<void> {
     if (countDataPoints(batch) === 0) return;
-    await this.#publishAll('metrics', this.metricsMessages(batch), options?.signal);
+    await this.#publishAll('metrics', this.#batchId(batch, options), this.metricsMessages(batch), options?.signal);
   }
 
   /** Publishes a logs batch; resolves once JetStream acknowledged every message of it. */
   async exportLogs(batch: LogsBatch, options?: ExportOptions): Promise<void> {
     if (countLogRecords(batch) === 0) return;
-    await this.#publishAll('logs', this.logsMessages(batch), options?.signal);
+    await this.#publishAll('logs', this.#batchId(batch, options), this.logsMessages(batch), options?.signal);
   }
 
   /** Waits for publishes under way, then drains and closes the connection. */
@@ -174,7 +185,18 @@ export class NatsExporter implements Exporter {
     }));
   }
 
-  async #publishAll(signal: Signal, messages: NatsMessage[], abort?: AbortSignal): Promise<void> {
+  /** The queue's id of the batch, or one of this exporter's own, kept per batch object. */
+  #batchId(batch: object, options: ExportOptions | undefined): string {
+    if (options?.batchId !== undefined) return options.batchId;
+    let id = this.#ownIds.get(batch);
+    if (id === undefined) {
+      id = `${this.#ownIdPrefix}-${++this.#ownIdSequence}`;
+      this.#ownIds.set(batch, id);
+    }
+    return id;
+  }
+
+  async #publishAll(signal: Signal, batchId: string, messages: NatsMessage[], abort?: AbortSignal): Promise<void> {
     if (this.#closed) throw permanentError('Batch not published to NATS: the exporter is shut down.');
     const js = this.#jetstream();
     // At export time a stream problem is retryable: an operator may fix the stream while batches queue.
@@ -189,7 +211,9 @@ export class NatsExporter implements Exporter {
         );
     }
     // Publish every message at once; a retry republishes all, and JetStream drops the ones it has.
-    const work = Promise.all(messages.map((message) => this.#publish(js, signal, message)));
+    const work = Promise.all(
+      messages.map((message, index) => this.#publish(js, signal, messageId(batchId, index), message)),
+    );
     this.#inFlight.add(work);
     try {
       await raceAbort(work, abort);
@@ -198,8 +222,7 @@ export class NatsExporter implements Exporter {
     }
   }
 
-  async #publish(js: JetStreamClient, signal: Signal, message: NatsMessage): Promise<void> {
-    const id = await messageId(message.subject, message.payload);
+  async #publish(js: JetStreamClient, signal: Signal, id: string, message: NatsMessage): Promise<void> {
     const headers = natsHeaders();
     headers.set(NATS_HEADERS.signal, signal);
     headers.set(NATS_HEADERS.encoding, this.#config.encoding);

@@ -3,7 +3,7 @@
 
 /** Header names and values on every batch message. */
 export const NATS_HEADERS = {
-  /** JetStream's de-duplication id (the batch's content hash). */
+  /** JetStream's de-duplication id (`<batch id>.<message index>`, kept across retries and replays). */
   messageId: 'Nats-Msg-Id',
   /** `metrics` or `logs`. */
   signal: 'Wasmpipe-Signal',
