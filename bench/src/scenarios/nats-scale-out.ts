@@ -211,8 +211,8 @@ pipelines:
       // Each run publishes its batches through the agent first, under a subject of its own, then
       // starts its gateways (one or two, at the same moment) on a fresh durable filtered to that
       // subject, and times the drain from the first batch at the sink to the last: the gateways
-      // are the bottleneck, not the agent or the load generator. Every batch differs: the nats
-      // exporter's message id is a content hash, and JetStream drops a repeated one.
+      // are the bottleneck, not the agent or the load generator. Every batch differs, so the sink
+      // can tell them apart (the nats exporter's message id is per batch, not per content).
       let sequence = 0;
       let round = 0;
       const sentByAgent = async () => {

@@ -73,14 +73,6 @@ async function messages(stream: string): Promise<StoredMsg[]> {
   return found;
 }
 
-async function streamCount(stream: string): Promise<number> {
-  try {
-    return (await manager.streams.info(stream)).state.messages;
-  } catch {
-    return 0;
-  }
-}
-
 function pointValues(batch: MetricsBatch): number[] {
   return batch.resourceMetrics.flatMap((resource) =>
     resource.scopeMetrics.flatMap((scope) =>
