@@ -16,8 +16,8 @@ import {
   otlpHttpExporter,
   prometheusExporter,
 } from '@wasmpipe/exporters';
-import { wasmProcessor } from '@wasmpipe/host-wapc';
-import { natsExporter } from '@wasmpipe/nats';
+import { wasmProcessorWith } from '@wasmpipe/host-wapc';
+import { natsExporter, natsKvStateBackend } from '@wasmpipe/nats';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
@@ -30,7 +30,8 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   otlpReceiver,
   batchProcessor,
   resourceDetectionProcessor,
-  wasmProcessor,
+  // The wasm processor with the nats_kv plugin state backend besides the built-in file one.
+  wasmProcessorWith({ stateBackends: [natsKvStateBackend] }),
   otlpHttpExporter,
   otlpGrpcExporter,
   prometheusExporter,

@@ -14,44 +14,46 @@ export const DEFAULT_WORKERS = 1;
 /** The config schema of a `wasm/<name>` processor whose `state.backend` may name these backends too. */
 export function wasmConfigSchemaWith(backends: readonly StateBackend[]) {
   return s.object({
-  path: s.string({ nonEmpty: true }).describe('Path of the plugin .wasm file, relative to the config file.'),
-  sha256: s
-    .string({ pattern: /^[0-9a-fA-F]{64}$/, patternHint: '64 hexadecimal digits (a SHA-256 digest)' })
-    .optional()
-    .describe('Pinned SHA-256 of the module; any other module is refused.'),
-  config: s.unknown().optional().describe("The plugin's own config, handed to its configure operation as msgpack."),
-  max_memory: new ByteSizeSchema({ min: 64 * 1024, max: 4 * 1024 ** 3 })
-    .default('64MiB')
-    .describe('The most linear memory the plugin may use; a larger declared minimum is refused, growth past it fails.'),
-  workers: s
-    .integer({ min: 0, max: 64 })
-    .default(DEFAULT_WORKERS)
-    .describe('Worker threads running the plugin; 0 runs it in the pipeline thread (no timeout possible).'),
-  timeout: s
-    .duration({ min: 1 })
-    .optional()
-    .describe(`How long one call may run before its worker is terminated and replaced (default ${DEFAULT_TIMEOUT}).`),
-  on_error: s
-    .enum(['pass', 'drop', 'dead_letter'])
-    .default('pass')
-    .describe(
-      'What happens to a batch when the plugin fails: pass it on unchanged, drop it, or send it to dead_letter.',
-    ),
-  dead_letter: s
-    .string({ nonEmpty: true })
-    .optional()
-    .describe('The exporter id that receives failed batches when on_error is dead_letter.'),
-  reload: s.boolean().default(false).describe('Reload the plugin when its file changes (SIGHUP always does).'),
-  reload_interval: s.duration({ min: 10 }).default('2s').describe('How often the file is checked when reload is on.'),
-  state: new StateConfigSchema(backends)
-    .optional()
-    .describe(
-      "The plugin's key-value state store: backend file (memory, or the file at path) or another registered backend.",
-    ),
-  wasi_clock: s
-    .enum(['zero', 'real'])
-    .default('zero')
-    .describe('What WASI clock_time_get answers: 0, or the host clock.'),
+    path: s.string({ nonEmpty: true }).describe('Path of the plugin .wasm file, relative to the config file.'),
+    sha256: s
+      .string({ pattern: /^[0-9a-fA-F]{64}$/, patternHint: '64 hexadecimal digits (a SHA-256 digest)' })
+      .optional()
+      .describe('Pinned SHA-256 of the module; any other module is refused.'),
+    config: s.unknown().optional().describe("The plugin's own config, handed to its configure operation as msgpack."),
+    max_memory: new ByteSizeSchema({ min: 64 * 1024, max: 4 * 1024 ** 3 })
+      .default('64MiB')
+      .describe(
+        'The most linear memory the plugin may use; a larger declared minimum is refused, growth past it fails.',
+      ),
+    workers: s
+      .integer({ min: 0, max: 64 })
+      .default(DEFAULT_WORKERS)
+      .describe('Worker threads running the plugin; 0 runs it in the pipeline thread (no timeout possible).'),
+    timeout: s
+      .duration({ min: 1 })
+      .optional()
+      .describe(`How long one call may run before its worker is terminated and replaced (default ${DEFAULT_TIMEOUT}).`),
+    on_error: s
+      .enum(['pass', 'drop', 'dead_letter'])
+      .default('pass')
+      .describe(
+        'What happens to a batch when the plugin fails: pass it on unchanged, drop it, or send it to dead_letter.',
+      ),
+    dead_letter: s
+      .string({ nonEmpty: true })
+      .optional()
+      .describe('The exporter id that receives failed batches when on_error is dead_letter.'),
+    reload: s.boolean().default(false).describe('Reload the plugin when its file changes (SIGHUP always does).'),
+    reload_interval: s.duration({ min: 10 }).default('2s').describe('How often the file is checked when reload is on.'),
+    state: new StateConfigSchema(backends)
+      .optional()
+      .describe(
+        "The plugin's key-value state store: backend file (memory, or the file at path) or another registered backend.",
+      ),
+    wasi_clock: s
+      .enum(['zero', 'real'])
+      .default('zero')
+      .describe('What WASI clock_time_get answers: 0, or the host clock.'),
   });
 }
 
