@@ -192,7 +192,7 @@ describe('a stateful guest through the wasm processor on two gateways', { skip: 
     if (!config) return;
     const noop = { consumeMetrics: async () => undefined };
     const gateways = await Promise.all(
-      ['gateway-1', 'gateway-2'].map((name) =>
+      [1, 2].map(() =>
         definition.create(
           config,
           { ...context(`wasm/count`).context, signal: 'metrics', configDirectory: directory },
