@@ -145,6 +145,9 @@ describe('nats_kv state store', { skip }, () => {
     const { store: b } = await openStore('wasm/outage-b', { bucket: 'outage' });
     assert.equal(text(b.get('during')), '2');
     assert.equal(text(b.get('before')), '3');
+    // The first store's watch follows the bucket again after the restart.
+    b.set('after', bytes('4'));
+    await waitFor(() => text(a.get('after')) === '4', 'a sees a write made after the restart', 60_000);
   });
 
   it('fails state calls, not the start, when NATS is not there', async () => {
