@@ -3,8 +3,10 @@
 // never crashes, never takes long and never allocates without bound.
 //
 // CI runs a fixed seed and a modest run count; `FUZZ_RUNS=100000 FUZZ_SEED=7 node --import tsx
-// --test <file>` runs more. With `FUZZ_REPORT=<file>` every target appends one JSON line (name,
-// area, inputs tried, crashes) that `scripts/fuzz.mjs` turns into reliability/results/fuzz.json.
+// --test <file>` runs more. With `RELIABILITY_REPORT_DIR=<dir>` every fuzz target appends one JSON
+// line (name, area, inputs tried, crashes) to `<dir>/fuzz.jsonl`, and every sandbox or secrets
+// case (see {@link reliabilityCase}) one to `<dir>/sandbox.jsonl`; `scripts/reliability-suites.mjs`
+// turns them into reliability/results/*.json.
 
 import { appendFileSync } from 'node:fs';
 import process from 'node:process';
@@ -141,16 +143,39 @@ function checkMemory(startRss: number, maxGrowth: number): void {
 }
 
 function report(target: { name: string; area: string }, outcome: FuzzOutcome): void {
-  const file = process.env.FUZZ_REPORT;
-  if (!file) return;
-  const line = {
+  appendCase('fuzz', {
     name: target.name,
     area: target.area,
     inputs: outcome.inputs,
     crashes: outcome.crashes,
-    runtime: process.env.WASMPIPE_TEST_RUNTIME ?? 'node',
-  };
-  appendFileSync(file, `${JSON.stringify(line)}\n`);
+    result: outcome.crashes === 0 ? 'pass' : 'fail',
+  });
+}
+
+function appendCase(suite: string, line: Record<string, unknown>): void {
+  const directory = process.env.RELIABILITY_REPORT_DIR;
+  if (!directory) return;
+  const runtime = process.env.WASMPIPE_TEST_RUNTIME ?? 'node';
+  appendFileSync(`${directory}/${suite}.jsonl`, `${JSON.stringify({ ...line, runtime })}\n`);
+}
+
+/**
+ * Runs one sandbox or secrets check and records its outcome for reliability/results/sandbox.json
+ * (when RELIABILITY_REPORT_DIR is set); the check's own failure is rethrown for the test runner.
+ */
+export async function reliabilityCase(
+  suite: 'sandbox',
+  name: string,
+  area: string,
+  check: () => Promise<string | undefined> | string | undefined,
+): Promise<void> {
+  try {
+    const notes = await check();
+    appendCase(suite, { name, area, result: 'pass', ...(notes ? { notes } : {}) });
+  } catch (error) {
+    appendCase(suite, { name, area, result: 'fail', notes: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }
 
 // Mutations of valid encodings: most random bytes are refused at the first byte, so the deeper
