@@ -12,7 +12,7 @@ import {
   parseLogFormat,
   readValue,
 } from '@wasmpipe/collectors';
-import { alternate, type Comparison, type Scenario } from '../harness.ts';
+import { alternate, type Comparison, type Scenario, sized } from '../harness.ts';
 
 const LINES = 200_000;
 const REPEAT = 3;
@@ -204,7 +204,7 @@ export const nginxAccessLog: Scenario = {
       ['combined', 'combined', 'combined'],
       ['20 variables', CUSTOM_20, 'custom'],
     ] as const) {
-      const lines = generateLines(kind, LINES);
+      const lines = generateLines(kind, sized(LINES, 20_000));
       for (const [what, [subject, peer]] of Object.entries(workloads(formatText))) {
         const [subjectRuns, peerRuns] = await alternate(
           runs,
