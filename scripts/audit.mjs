@@ -18,7 +18,7 @@ const counts = report.metadata?.vulnerabilities;
 if (!counts) {
   const reason = report.message ?? report.error?.summary ?? (result.stderr.trim().split('\n').at(-1) || 'no answer');
   const message = `npm audit could not get an answer from the registry's audit service: ${reason}`;
-  if (process.env.AUDIT_REQUIRED === '1') {
+  if (process.env['AUDIT_REQUIRED'] === '1') {
     console.error(`${message}. AUDIT_REQUIRED=1: failing.`);
     process.exit(1);
   }

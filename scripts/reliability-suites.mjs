@@ -70,7 +70,7 @@ try {
     existing.runtimes.push(line.runtime);
     fuzzCases.set(line.name, existing);
   }
-  const seed = process.env.FUZZ_SEED ?? '20240901';
+  const seed = process.env['FUZZ_SEED'] ?? '20240901';
   const fuzz = [...fuzzCases.values()].map(({ runtimes: ran, ...entry }) => ({
     ...entry,
     notes: `seed ${seed}; ${ran.join(', ')}`,
