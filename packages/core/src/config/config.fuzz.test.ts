@@ -133,4 +133,12 @@ describe('fuzz: the config loader (YAML and compile)', () => {
     const parsed = parseYaml(lines.join('\n'), 'bomb.yaml');
     assert.equal(parsed.ok, false);
   });
+
+  it('an alias used before its anchor is a problem, not a ReferenceError (regression, found by fuzzing)', () => {
+    const parsed = parseYaml('collectors: *a\n', 'x.yaml');
+    assert.deepEqual(parsed, {
+      ok: false,
+      problems: [{ path: 'x.yaml', message: 'invalid YAML: Unresolved alias (the anchor must be set before the alias): a' }],
+    });
+  });
 });
