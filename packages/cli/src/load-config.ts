@@ -4,7 +4,7 @@ import { defaultConfigYaml } from './default-config.ts';
 
 /** A loaded config, or what is wrong with it. */
 export type LoadResult =
-  | { ok: true; config: CompiledConfig; source: string }
+  | { ok: true; config: CompiledConfig; source: string /** The YAML as read (a reload compares it). */; text: string }
   | { ok: false; problems: Problem[]; source: string };
 
 /** Reads, decodes and checks a config file, or the embedded default when `path` is undefined. */
@@ -23,7 +23,9 @@ export async function loadConfig(path: string | undefined, platform: Platform): 
   if (!parsed.ok) return { ok: false, source, problems: parsed.problems };
   const configDirectory = path === undefined ? platform.cwd() : directoryOf(path, platform.cwd());
   const result = await compileConfig(parsed.value, { registry: createBuiltInRegistry(), platform, configDirectory });
-  return result.ok ? { ok: true, config: result.config, source } : { ok: false, source, problems: result.problems };
+  return result.ok
+    ? { ok: true, config: result.config, source, text }
+    : { ok: false, source, problems: result.problems };
 }
 
 function directoryOf(path: string, cwd: string): string {

@@ -7,13 +7,13 @@ import {
   type LogsBatch,
   type MetricsBatch,
   type Platform,
-  Service,
   type Signal,
   startAdminServer,
 } from '@wasmpipe/core';
 import { logsToOtlpJson, metricsToOtlpJson } from '@wasmpipe/exporters';
 import { loadConfig } from '../load-config.ts';
 import { version } from '../version.ts';
+import { RunningService } from './config-reload.ts';
 
 /** Options of `wasmpipe run`. */
 export interface RunOptions {
@@ -24,7 +24,8 @@ export interface RunOptions {
 
 /**
  * `wasmpipe run`: starts the pipelines and runs until SIGINT or SIGTERM, then drains every queue
- * and resolves with the exit code (0 after a clean drain).
+ * and resolves with the exit code (0 after a clean drain). SIGHUP reads the config again and, when
+ * it is valid and changed, replaces the pipelines (see `config-reload.ts`).
  */
 export async function runCommand(options: RunOptions, platform: Platform): Promise<number> {
   const result = await loadConfig(options.config, platform);
@@ -41,7 +42,7 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
     format: options.logFormat ?? config.log.format,
   });
   logger.info('Starting wasmpipe.', { version, config: result.source, runtime: platform.runtime });
-  const service = new Service(config, { platform, logger });
+  const running = new RunningService(options.config, config, result.text, platform, logger);
 
   let admin: HttpServer | undefined;
   let stopRequested: (signal: string) => void = () => {};
@@ -51,13 +52,23 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
   const removers = (['SIGINT', 'SIGTERM'] as const).map((signal) =>
     platform.onSignal(signal, () => stopRequested(signal)),
   );
+  let failed = false;
+  removers.push(
+    platform.onSignal('SIGHUP', () => {
+      void running.reload().then((outcome) => {
+        if (outcome !== 'failed') return;
+        failed = true;
+        stopRequested('reload failed');
+      });
+    }),
+  );
 
   try {
     if (config.admin) {
-      admin = await startAdminServer(service, { ...config.admin, platform, encodeTap });
+      admin = await startAdminServer(() => running.current, { ...config.admin, platform, encodeTap });
       logger.info('The admin endpoint is listening.', { endpoint: `http://${admin.hostname}:${admin.port}` });
     }
-    await service.start();
+    await running.start();
   } catch (error) {
     logger.error('wasmpipe could not start.', { error: errorMessage(error) });
     await admin?.close();
@@ -74,11 +85,11 @@ export async function runCommand(options: RunOptions, platform: Platform): Promi
       platform.exit(1);
     }),
   );
-  await service.shutdown();
+  await running.shutdown();
   await admin?.close();
   for (const remove of [...removers, ...force]) remove();
   logger.info('wasmpipe stopped.');
-  return 0;
+  return failed ? 1 : 0;
 }
 
 /** `wasmpipe tap` receives each tapped batch as one line of OTLP/JSON. */

@@ -25,12 +25,19 @@ const json = (status: number, body: unknown): Response =>
  * are running), `/components` (every component's counters and gauges, as JSON), and
  * `/tap/<component id>` (the batches leaving that component, one JSON line each, as they pass).
  */
-export async function startAdminServer(service: Service, options: AdminOptions): Promise<HttpServer> {
+export async function startAdminServer(
+  serviceOrCurrent: Service | (() => Service),
+  options: AdminOptions,
+): Promise<HttpServer> {
+  // `wasmpipe run` swaps its service on a config reload (SIGHUP) and passes a function that
+  // returns the one running now.
+  const current = typeof serviceOrCurrent === 'function' ? serviceOrCurrent : () => serviceOrCurrent;
   // Closing ends every tap stream cleanly first, so `wasmpipe tap` sees the end, not a broken connection.
   const closing = new AbortController();
   let tapping = 0;
   const server = await options.platform.serve({ hostname: options.hostname, port: options.port }, (request) => {
     const { pathname } = new URL(request.url);
+    const service = current();
     if (request.method !== 'GET') return json(405, { error: `Only GET is served; got ${request.method}.` });
     if (pathname.startsWith('/tap/')) {
       const id = decodeURIComponent(pathname.slice('/tap/'.length));
