@@ -162,6 +162,22 @@ describe('plugin sandbox', { skip }, () => {
     });
   });
 
+  it('stops a module whose start section never returns (the worker start time limit)', async () => {
+    // Bun cannot stop a worker running WebAssembly (see src/isolation/capabilities.ts).
+    if (process.env.WASMPIPE_TEST_RUNTIME === 'bun') return;
+    await check(
+      'an allowed module whose start section spins is refused after the worker start limit (10 s)',
+      async () => {
+        const started = performance.now();
+        const error = await loadOrTimeout(await compileWat(prober([], true)), {}).catch((caught: unknown) => caught);
+        const elapsed = performance.now() - started;
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /did not start within/);
+        return `refused after ${(elapsed / 1000).toFixed(1)} s`;
+      },
+    );
+  });
+
   it('hands out no environment and no arguments, however much the host process has', async () => {
     await check('WASI environ_get/args_get write nothing; environ/args sizes are 0', async () => {
       assert.ok(Object.keys(process.env).length > 0, 'the host has an environment to leak');
