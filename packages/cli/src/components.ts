@@ -17,6 +17,7 @@ import {
   prometheusExporter,
 } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
+import { natsExporter } from '@wasmpipe/nats';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
@@ -35,6 +36,7 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   prometheusExporter,
   debugExporter,
   fileExporter,
+  natsExporter,
 ] as ComponentDefinition[];
 
 /** A registry holding every built-in component type. */

@@ -40,6 +40,7 @@ export type { Problem } from './config/problems.ts';
 export { describeValue, formatProblems, joinPath } from './config/problems.ts';
 export type { Infer, Input, ObjectInput, ObjectOutput, ObjectSchemaOf } from './config/schema.ts';
 export { isPlainObject, Schema, s } from './config/schema.ts';
+export { Secret } from './config/secret.ts';
 export type { YamlResult } from './config/yaml.ts';
 export { parseYaml } from './config/yaml.ts';
 export { decodeValue, encodeValue } from './delivery/batch-codec.ts';

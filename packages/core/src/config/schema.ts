@@ -1,5 +1,6 @@
 import { parseDuration } from './duration.ts';
 import { describeValue, joinPath, type Problem } from './problems.ts';
+import { Secret } from './secret.ts';
 
 /**
  * A config schema: checks a value decoded from YAML (or passed in code), collects every problem
@@ -204,6 +205,33 @@ class RecordSchema<Out, In> extends Schema<Record<string, Out>, Record<string, I
   }
 }
 
+/**
+ * A secret string (token, password), parsed to a `Secret` that prints as `[redacted]`. Its problems
+ * never quote the value. A number or boolean (what `${env:TOKEN}` becomes when the variable holds
+ * digits) is taken as its text.
+ */
+class SecretSchema extends Schema<Secret, string | Secret> {
+  parse(value: unknown, path: string, problems: Problem[]): Secret | undefined {
+    if (value instanceof Secret || Secret.isInstance(value)) return value as Secret;
+    if (typeof value === 'number' || typeof value === 'boolean') return new Secret(String(value));
+    if (typeof value !== 'string') {
+      const kind =
+        value === null
+          ? 'null'
+          : Array.isArray(value)
+            ? 'a list'
+            : `a ${typeof value === 'object' ? 'map' : typeof value}`;
+      problems.push({ path, message: `expected a secret string, got ${kind}` });
+      return undefined;
+    }
+    if (value === '') {
+      problems.push({ path, message: 'must not be empty' });
+      return undefined;
+    }
+    return new Secret(value);
+  }
+}
+
 /** Anything at all, passed through unchecked (a plugin's own config, checked by the plugin). */
 class UnknownSchema extends Schema<unknown> {
   parse(value: unknown): unknown {
@@ -281,6 +309,8 @@ export const s = {
   record: <Out, In>(value: Schema<Out, In>) => new RecordSchema(value),
   object: <S extends Shape>(shape: S) => new ObjectSchema(shape),
   unknown: () => new UnknownSchema(),
+  /** A token or password: parsed to a `Secret`, never quoted in problems, logs or JSON. */
+  secret: () => new SecretSchema(),
 };
 
 /** The type of an object schema built with `s.object`. */
