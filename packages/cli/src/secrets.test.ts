@@ -11,6 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reliabilityCase } from '../../core/src/testing/fuzz.test-support.ts';
+import {
+  type NatsServer,
+  natsServerSkipReason,
+  startNatsServer,
+} from '../../nats/src/testing/nats-server.test-support.ts';
 import { eventually, startWasmpipe } from './testing/wasmpipe-process.test-support.ts';
 
 /** What a row's config can point at. */
@@ -18,6 +23,8 @@ interface Targets {
   /** A server answering 401 to everything, recording the headers it saw. */
   refusingUrl: string;
   refusingHostPort: string;
+  /** A nats-server that requires a token none of the rows has (so authentication fails, and is logged). */
+  natsUrl: string;
 }
 
 /** One option that carries a secret. */
@@ -38,6 +45,8 @@ interface SecretRow {
   sentHeader?: string;
   /** The config is refused by validate (and run does not start): the message must not quote the secret. */
   refused?: RegExp;
+  /** Needs the nats-server binary. */
+  nats?: boolean;
 }
 
 const ROWS: SecretRow[] = [
@@ -129,6 +138,39 @@ const ROWS: SecretRow[] = [
     failure: /401|unauthori[sz]ed|fail/i,
     sentHeader: 'Basic c3R1YjpzdHViLXMzY3IzdA==',
   },
+  {
+    name: 'nats exporter: token',
+    area: 'exporter',
+    secret: 'nats-token-s3cr3t-61f0',
+    section: 'exporters',
+    id: 'nats',
+    body: ({ natsUrl }) => `servers: [${natsUrl}]\n    token: "nats-token-s3cr3t-61f0"\n    connect_timeout: 1s`,
+    failure: /authori[sz]ation|violation/i,
+    nats: true,
+  },
+  {
+    name: 'nats exporter: user and password',
+    area: 'exporter',
+    secret: 'nats-password-s3cr3t-3d2e',
+    section: 'exporters',
+    id: 'nats/user',
+    body: ({ natsUrl }) =>
+      `servers: [${natsUrl}]\n    user: wasmpipe\n    password: "nats-password-s3cr3t-3d2e"\n    connect_timeout: 1s`,
+    failure: /authori[sz]ation|violation/i,
+    nats: true,
+  },
+  {
+    name: 'nats exporter: credentials in a server URL (refused)',
+    area: 'exporter',
+    secret: 'nats-url-s3cr3t-a4c9',
+    section: 'exporters',
+    id: 'nats/url',
+    body: ({ natsUrl }) =>
+      `servers: [${natsUrl.replace('//', '//wasmpipe:nats-url-s3cr3t-a4c9@')}]\n    connect_timeout: 1s`,
+    failure: /credentials/,
+    refused: /servers\[0\]: must not carry credentials/,
+    nats: true,
+  },
 ];
 
 /** A whole config around one row: a collector feeding an exporter, debug logging, the admin endpoint. */
@@ -151,7 +193,11 @@ describe('secrets never reach the log, validate output or the admin endpoint', (
   let server: Server;
   const seen: string[] = [];
   let targets: Targets;
+  let nats: NatsServer | undefined;
   before(async () => {
+    if (natsServerSkipReason() === false) {
+      nats = await startNatsServer({ config: 'authorization { token: "the-only-accepted-token" }', jetstream: false });
+    }
     directory = await mkdtemp(join(tmpdir(), 'wasmpipe-secrets-'));
     server = createServer((request, response) => {
       for (const value of Object.values(request.headers)) if (typeof value === 'string') seen.push(value);
@@ -160,16 +206,21 @@ describe('secrets never reach the log, validate output or the admin endpoint', (
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    targets = { refusingUrl: `http://127.0.0.1:${port}`, refusingHostPort: `127.0.0.1:${port}` };
+    targets = {
+      refusingUrl: `http://127.0.0.1:${port}`,
+      refusingHostPort: `127.0.0.1:${port}`,
+      natsUrl: nats?.url ?? 'nats://127.0.0.1:1',
+    };
   });
   after(async () => {
+    await nats?.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await rm(directory, { recursive: true, force: true });
   });
 
   for (const row of ROWS) {
-    it(row.name, { timeout: 90_000 }, async () => {
+    it(row.name, { timeout: 90_000, skip: row.nats ? natsServerSkipReason() : false }, async () => {
       await reliabilityCase('sandbox', `secret not leaked: ${row.name}`, `secrets (${row.area})`, async () => {
         const file = join(directory, `${row.id.replace('/', '-')}.yaml`);
         const leaks: string[] = [];
