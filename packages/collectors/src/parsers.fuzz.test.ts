@@ -49,8 +49,9 @@ function mutated(seeds: string[], tokens: string[] = []): fc.Arbitrary<string> {
 function checkNumbers(value: unknown, path = '$'): void {
   if (typeof value === 'number' && Number.isNaN(value)) throw new TypeError(`NaN at ${path}.`);
   if (value instanceof Map) for (const [key, item] of value) checkNumbers(item, `${path}.${String(key)}`);
-  else if (Array.isArray(value)) value.forEach((item, index) => checkNumbers(item, `${path}[${index}]`));
-  else if (value !== null && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) checkNumbers(value[index], `${path}[${index}]`);
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) checkNumbers(item, `${path}.${key}`);
   }
 }
@@ -177,15 +178,15 @@ describe('fuzz: access and error logs', () => {
   const combined = fixture('nginx-access-log/__fixtures__/combined.log').split('\n');
   const custom = fixture('nginx-access-log/__fixtures__/custom20.log').split('\n');
   const json = fixture('nginx-access-log/__fixtures__/json.log').split('\n');
-  const formats: { format: string; escape?: 'json'; lines: string[] }[] = [
+  const formats: { format: string; escaping?: 'json'; lines: string[] }[] = [
     { format: 'combined', lines: combined },
     { format: fixture('nginx-access-log/__fixtures__/custom20.conf'), lines: custom },
-    { format: fixture('nginx-access-log/__fixtures__/json.conf'), escape: 'json', lines: json },
+    { format: fixture('nginx-access-log/__fixtures__/json.conf'), escaping: 'json', lines: json },
   ];
 
   it('access-log lines: parsed into a record and metrics, or left unparsed; never a throw', () => {
-    const parsers = formats.map(({ format, escape, lines }) => {
-      const parser = new AccessLogParser(format, escape);
+    const parsers = formats.map(({ format, escaping, lines }) => {
+      const parser = new AccessLogParser(format, escaping);
       const aggregator = new AccessLogAggregator(parser.format.variables, () => true, 1n);
       return { parser, aggregator, lines: lines.filter((line) => line !== '') };
     });

@@ -193,7 +193,7 @@ describe('fuzz: the OTLP receiver over HTTP', () => {
       run: async ({ path, type, body }) => {
         const response = await fetch(`${harness.httpUrl}${path}`, {
           method: 'POST',
-          body,
+          body: new Uint8Array(body),
           headers: { 'content-type': type },
         });
         await response.arrayBuffer();

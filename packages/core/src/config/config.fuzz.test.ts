@@ -138,7 +138,9 @@ describe('fuzz: the config loader (YAML and compile)', () => {
     const parsed = parseYaml('collectors: *a\n', 'x.yaml');
     assert.deepEqual(parsed, {
       ok: false,
-      problems: [{ path: 'x.yaml', message: 'invalid YAML: Unresolved alias (the anchor must be set before the alias): a' }],
+      problems: [
+        { path: 'x.yaml', message: 'invalid YAML: Unresolved alias (the anchor must be set before the alias): a' },
+      ],
     });
   });
 });
