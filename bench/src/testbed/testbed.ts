@@ -15,6 +15,8 @@ export interface TestbedOptions {
   config(receiverEndpoint: string, sinkUrl: string): string;
   batchesPerSecond: number;
   itemsPerBatch?: number;
+  /** Requests in flight at most (the load generator's default: 8). */
+  concurrency?: number;
   /** Seconds of load before sampling starts (JIT warm-up), then seconds sampled. */
   warmupSeconds: number;
   seconds: number;
@@ -45,6 +47,7 @@ export async function runTestbed(options: TestbedOptions): Promise<TestbedRun> {
       signal: options.signal,
       batchesPerSecond: options.batchesPerSecond,
       ...(options.itemsPerBatch ? { itemsPerBatch: options.itemsPerBatch } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
     let samples: ProcessSamples;
     let summary: LoadSummary;
