@@ -26,7 +26,9 @@ const args = process.argv.slice(2);
 const runtimes = args.filter((a) => !a.startsWith('--'));
 const suffix = args.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length) ?? '.test.ts';
 const pattern = new RegExp(`${suffix.replace(/\./g, '\\.')}$`);
-const files = existsSync('src') ? findTests('src', pattern) : [];
+// --files=a,b runs only those (paths relative to the package), e.g. the reliability suites.
+const only = args.find((a) => a.startsWith('--files='))?.slice('--files='.length);
+const files = only ? only.split(',') : existsSync('src') ? findTests('src', pattern) : [];
 if (files.length === 0) {
   console.log(`No ${suffix} files in ${relative(root, process.cwd()) || '.'}.`);
   process.exit(0);

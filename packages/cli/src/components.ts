@@ -16,8 +16,8 @@ import {
   otlpHttpExporter,
   prometheusExporter,
 } from '@wasmpipe/exporters';
-import { wasmProcessor } from '@wasmpipe/host-wapc';
-import { natsCollector, natsExporter } from '@wasmpipe/nats';
+import { wasmProcessorWith } from '@wasmpipe/host-wapc';
+import { natsCollector, natsExporter, natsKvStateBackend } from '@wasmpipe/nats';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
@@ -31,7 +31,8 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   natsCollector,
   batchProcessor,
   resourceDetectionProcessor,
-  wasmProcessor,
+  // The wasm processor with the nats_kv plugin state backend besides the built-in file one.
+  wasmProcessorWith({ stateBackends: [natsKvStateBackend] }),
   otlpHttpExporter,
   otlpGrpcExporter,
   prometheusExporter,

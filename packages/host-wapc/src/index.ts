@@ -47,7 +47,10 @@ export type { PluginDescription, WapcPluginOptions } from './plugin/wapc-plugin.
 export { DEFAULT_TIMEOUT_MS, isPluginTrap, WapcPlugin } from './plugin/wapc-plugin.ts';
 export { WASI_IMPORTS, WASI_MODULE } from './plugin/wasi.ts';
 export type { WasmProcessorConfig } from './processor/config.ts';
-export { validateWasmConfig, wasmConfigSchema } from './processor/config.ts';
-export { wasmProcessor } from './processor/definition.ts';
+export { validateWasmConfig, wasmConfigSchema, wasmConfigSchemaWith } from './processor/config.ts';
+export type { WasmProcessorOptions } from './processor/definition.ts';
+export { wasmProcessor, wasmProcessorWith } from './processor/definition.ts';
+export type { PluginStateStore, StateBackend, StateConfig } from './state/state-backend.ts';
+export { StateConfigSchema } from './state/state-backend.ts';
 export type { StateStoreOptions } from './state/state-store.ts';
 export { STATE_LIMITS, StateStore } from './state/state-store.ts';

@@ -28,6 +28,11 @@ export type { NatsEncoding } from './exporter/headers.ts';
 export { NATS_ENCODINGS, NATS_HEADERS } from './exporter/headers.ts';
 export type { SubjectTemplate } from './exporter/subject.ts';
 export { parseSubjectTemplate, subjectMatches, subjectToken } from './exporter/subject.ts';
+// The nats_kv plugin state backend (a state store of host-wapc's `wasm` processor).
+export { natsKvStateBackend } from './kv-state/backend.ts';
+export type { NatsKvStateConfig } from './kv-state/config.ts';
+export { defaultBucket, natsKvStateConfig } from './kv-state/config.ts';
+export { kvKey, NatsKvStateStore, pluginKey } from './kv-state/kv-state-store.ts';
 // Stream management shared by every NATS component.
 export type { StreamConfig } from './stream/config.ts';
 export { streamConfig, validateStreamConfig } from './stream/config.ts';

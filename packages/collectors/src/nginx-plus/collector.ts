@@ -14,7 +14,7 @@ import { CumulativeSeries } from '../nginx-shared/cumulative-series.ts';
 import { EndpointSource, type ScrapeTarget } from '../nginx-shared/endpoint-source.ts';
 import type { ScrapeClient } from '../nginx-shared/http-client.ts';
 import { MetricsBuilder } from '../nginx-shared/metrics-builder.ts';
-import { ScrapeFailure } from '../nginx-shared/scrape-failure.ts';
+import { redactUrlCredentials, ScrapeFailure } from '../nginx-shared/scrape-failure.ts';
 import { ScrapeHealth, ScrapeLoop } from '../nginx-shared/scrape-loop.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { type EndpointResult, PlusApi } from './api-client.ts';
@@ -177,7 +177,7 @@ export class NginxPlusCollector implements Collector {
     if (this.#version !== undefined) return this.#version;
     const version = await this.#api.version(target, this.#config.api_version);
     this.#version = version;
-    this.#logger.info(`Reading NGINX Plus API version ${version} at ${target.url}.`);
+    this.#logger.info(redactUrlCredentials(`Reading NGINX Plus API version ${version} at ${target.url}.`));
     return version;
   }
 

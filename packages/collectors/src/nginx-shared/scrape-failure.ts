@@ -24,7 +24,7 @@ export class ScrapeFailure extends WasmpipeError {
     message: string,
     options: { retryable?: boolean; cause?: unknown; status?: number } = {},
   ) {
-    super(message, options);
+    super(redactUrlCredentials(message), options);
     this.kind = kind;
     this.status = options.status;
   }
@@ -33,4 +33,12 @@ export class ScrapeFailure extends WasmpipeError {
 /** The kind of any thrown value: a ScrapeFailure's own, `error` for anything else. */
 export function failureKind(error: unknown): ScrapeFailureKind | 'error' {
   return error instanceof ScrapeFailure ? error.kind : 'error';
+}
+
+/**
+ * Masks the password of any `scheme://user:password@` URL in a message. An endpoint may carry
+ * basic-auth credentials, and every failure names the endpoint (found by the secrets test).
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]*@/gi, '$1:***@');
 }

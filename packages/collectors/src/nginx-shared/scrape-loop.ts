@@ -1,5 +1,5 @@
 import { type Counter, errorMessage, type Logger } from '@wasmpipe/core';
-import { failureKind } from './scrape-failure.ts';
+import { failureKind, redactUrlCredentials } from './scrape-failure.ts';
 
 /**
  * Runs `tick` after `initialDelay` and then every `interval`, never two at once: the next one is
@@ -78,14 +78,14 @@ export class ScrapeHealth {
     const kind = failureKind(error);
     if (this.#failing === kind) return;
     this.#failing = kind;
-    this.#logger.warn(`${sentence(errorMessage(error))} ${what}`, { kind });
+    this.#logger.warn(redactUrlCredentials(`${sentence(errorMessage(error))} ${what}`), { kind });
   }
 
   /** Records a successful scrape. */
   succeeded(message: string): void {
     if (this.#failing === undefined) return;
     this.#failing = undefined;
-    this.#logger.info(message);
+    this.#logger.info(redactUrlCredentials(message));
   }
 }
 

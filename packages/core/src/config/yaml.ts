@@ -20,5 +20,12 @@ export function parseYaml(text: string, source: string): YamlResult {
       }),
     };
   }
-  return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // The yaml library throws (a ReferenceError) when aliases expand past maxAliasCount: an
+    // alias bomb is a problem with the config, not a crash of the loader (found by fuzzing).
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [{ path: source, message: `invalid YAML: ${reason}` }] };
+  }
 }

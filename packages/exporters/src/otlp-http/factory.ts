@@ -28,6 +28,15 @@ export const otlpHttpExporter = defineExporter({
           message: `the ${signal} endpoint ${JSON.stringify(url)} is not an http:// or https:// URL`,
         });
       }
+      // Credentials in the URL (user:password@) are never sent by fetch, and every failure logs
+      // the URL: refuse them without quoting the URL, and point at headers (found by the
+      // secrets test).
+      else if (new URL(url).username !== '' || new URL(url).password !== '') {
+        problems.push({
+          path: context.path,
+          message: `the ${signal} endpoint carries credentials (user:password@host); send them in headers instead, e.g. headers: { authorization: ... }`,
+        });
+      }
     }
     for (const signal of ['metrics', 'logs'] as const) {
       const tls = settings[signal].tls;

@@ -19,7 +19,7 @@ import {
   readHostStateGetCall,
   readHostStateSetCall,
 } from '../generated/host-calls.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { PluginStateStore } from '../state/state-backend.ts';
 import type { HostCallHandler } from './contract-host.ts';
 import { clockAnswer } from './host-clock.ts';
 import type { PluginMetrics } from './plugin-metrics.ts';
@@ -29,7 +29,7 @@ export interface HostServices {
   /** The plugin's logger (the component's, tagged with the plugin). */
   logger: Logger;
   metrics?: PluginMetrics;
-  state?: StateStore;
+  state?: PluginStateStore;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -90,7 +90,7 @@ function decode(payload: Uint8Array): unknown {
   }
 }
 
-function store(services: HostServices): StateStore {
+function store(services: HostServices): PluginStateStore {
   if (!services.state) throw new Error('This host has no state store for the plugin here.');
   return services.state;
 }

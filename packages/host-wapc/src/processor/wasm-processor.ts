@@ -18,6 +18,7 @@ import { createHostCallHandler } from '../plugin/host-calls.ts';
 import { PluginMetrics } from '../plugin/plugin-metrics.ts';
 import { sha256Hex } from '../plugin/validate-module.ts';
 import type { WapcPlugin } from '../plugin/wapc-plugin.ts';
+import type { PluginStateStore, StateBackend } from '../state/state-backend.ts';
 import { StateStore } from '../state/state-store.ts';
 import type { WasmProcessorConfig } from './config.ts';
 import { createInstruments, FailureLog } from './instruments.ts';
@@ -43,17 +44,14 @@ export async function createWasmProcessor(
   config: WasmProcessorConfig,
   context: ProcessorContext,
   next: Consumer,
+  backends: readonly StateBackend[] = [],
 ): Promise<Processor> {
   const { signal, logger, telemetry, platform } = context;
   const path = resolvePath(context.configDirectory, config.path);
   const instruments = createInstruments(telemetry, signal);
   const failures = new FailureLog(logger, POLICY[config.on_error]);
   const deadLetter = await deadLetterConsumer(config, context);
-  const state = await StateStore.open({
-    platform,
-    logger,
-    ...(config.state?.path ? { path: resolvePath(context.configDirectory, config.state.path) } : {}),
-  });
+  const state = await openState(config, context, backends);
   const hostCall = createHostCallHandler({
     logger,
     metrics: new PluginMetrics(context.id, telemetry.meter),
@@ -78,12 +76,14 @@ export async function createWasmProcessor(
   try {
     bytes = await platform.readFile(path);
   } catch (error) {
+    await state.close();
     throw permanentError(`Cannot read the plugin of ${context.id} at ${path}: ${errorMessage(error)}`, error);
   }
   let current: Generation | undefined;
   try {
     current = await load(bytes);
   } catch (error) {
+    await state.close();
     throw permanentError(`The plugin of ${context.id} (${path}) cannot run: ${errorMessage(error)}`, error);
   }
   const { name, version } = current.description;
@@ -194,9 +194,29 @@ export async function createWasmProcessor(
       current = undefined;
       await Promise.allSettled([...inFlight]);
       if (last) await retire(last);
-      await state.flush();
+      await state.close();
     },
   };
+}
+
+/** Opens the store `state` names: the built-in file/memory store, or a registered backend's. */
+async function openState(
+  config: WasmProcessorConfig,
+  context: ProcessorContext,
+  backends: readonly StateBackend[],
+): Promise<PluginStateStore> {
+  const state = config.state;
+  if (state && 'options' in state) {
+    const backend = backends.find((candidate) => candidate.name === state.backend);
+    if (!backend) throw permanentError(`The processor ${context.id} names an unknown state backend ${state.backend}.`);
+    return backend.open(state.options, context);
+  }
+  const path = state && 'path' in state ? state.path : undefined;
+  return StateStore.open({
+    platform: context.platform,
+    logger: context.logger,
+    ...(path ? { path: resolvePath(context.configDirectory, path) } : {}),
+  });
 }
 
 async function deadLetterConsumer(

@@ -7,6 +7,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { errorMessage, isPlainObject, type Logger, type Platform, permanentError } from '@wasmpipe/core';
+import type { PluginStateStore } from './state-backend.ts';
 
 /** Limits of one store. */
 export const STATE_LIMITS = {
@@ -27,8 +28,8 @@ export interface StateStoreOptions {
 
 const encoder = new TextEncoder();
 
-/** A plugin's key-value store. */
-export class StateStore {
+/** A plugin's key-value store in memory, optionally kept in a file (the `file` state backend). */
+export class StateStore implements PluginStateStore {
   readonly #entries = new Map<string, Uint8Array>();
   readonly #path: string | undefined;
   readonly #logger: Logger;
@@ -122,6 +123,11 @@ export class StateStore {
       }
     });
     return this.#writing;
+  }
+
+  /** Writes the file if anything changed; the store stays usable. */
+  close(): Promise<void> {
+    return this.flush();
   }
 
   #put(key: string, value: Uint8Array): void {

@@ -7,6 +7,11 @@ import { countPhysicalCores, parseCpuinfo } from './parse-cpuinfo.ts';
 import { createCpuScraper } from './scraper.ts';
 
 describe('parseCpuinfo', () => {
+  it('leaves out a cpu MHz that is not a number (found by fuzzing: NaN frequency)', () => {
+    assert.deepEqual(parseCpuinfo('processor\t: 0\ncpu MHz\t\t: x\n'), [{ processor: 0 }]);
+    assert.deepEqual(parseCpuinfo('processor\t: 0\ncpu MHz\t\t: 2596.142\n'), [{ processor: 0, megahertz: 2596.142 }]);
+  });
+
   it('reads the frequency and core of each CPU of this VM', () => {
     assert.deepEqual(parseCpuinfo(readFixture('cpuinfo-2cpu.txt')), [
       { processor: 0, megahertz: 2596.142, physicalId: '0', coreId: '0' },

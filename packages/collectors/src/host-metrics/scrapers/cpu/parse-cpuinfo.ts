@@ -21,7 +21,8 @@ export function parseCpuinfo(text: string): CpuInfo[] {
       if (!/^\d+$/.test(value)) continue; // ARM kernels before 3.8 print "processor : ARMv7..." once
       current = { processor: Number(value) };
       cpus.push(current);
-    } else if (current && key === 'cpu MHz' && value !== '') {
+    } else if (current && key === 'cpu MHz' && /^\d+(\.\d+)?$/.test(value)) {
+      // Anything but a decimal number is left out: NaN would travel on as a frequency.
       current.megahertz = Number(value);
     } else if (current && key === 'physical id') {
       current.physicalId = value;

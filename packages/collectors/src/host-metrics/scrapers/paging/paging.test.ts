@@ -18,6 +18,14 @@ function configOf(input: unknown) {
 }
 
 describe('paging parsers', () => {
+  it('refuses a swap line whose priority is not an integer (found by fuzzing: NaN priority)', () => {
+    assert.throws(
+      () => parseSwaps('Filename Type Size Used Priority\n/swapfile file 1 0 x\n'),
+      /Unexpected line in \/proc\/swaps: "\/swapfile file 1 0 x"/,
+    );
+    assert.equal(parseSwaps('Filename Type Size Used Priority\n/swapfile file 1 0 -2\n')[0]?.priority, -2);
+  });
+
   it('reads swap areas in bytes and unescapes their names', () => {
     assert.deepEqual(parseSwaps(readFixture('swaps-two-areas.txt')), [
       {

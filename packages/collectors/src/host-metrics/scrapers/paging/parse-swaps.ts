@@ -20,7 +20,8 @@ export function parseSwaps(text: string): SwapArea[] {
   return lines.slice(1).map((line) => {
     const fields = line.trim().split(/\s+/);
     const [device, type, size, used, priority] = fields;
-    if (fields.length < 4 || !/^\d+$/.test(size ?? '') || !/^\d+$/.test(used ?? '')) {
+    const badPriority = priority !== undefined && !/^-?\d+$/.test(priority);
+    if (fields.length < 4 || !/^\d+$/.test(size ?? '') || !/^\d+$/.test(used ?? '') || badPriority) {
       throw new Error(`Unexpected line in /proc/swaps: "${line}".`);
     }
     return {
