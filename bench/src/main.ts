@@ -19,10 +19,13 @@ import {
   writeReport,
 } from './harness.ts';
 import { codecThroughput } from './scenarios/codec-throughput.ts';
+import { extism } from './scenarios/extism.ts';
 import { hostMetricsScrape } from './scenarios/host-metrics-scrape.ts';
 import { idle } from './scenarios/idle.ts';
 import { logTestbed } from './scenarios/log-testbed.ts';
+import { maxThroughput, throughputVsBatchSize } from './scenarios/max-throughput.ts';
 import { metricTestbed } from './scenarios/metric-testbed.ts';
+import { natsScaleOut } from './scenarios/nats-scale-out.ts';
 import { nginxAccessLog } from './scenarios/nginx-access-log.ts';
 import { nginxScrapeCost } from './scenarios/nginx-scrape-cost.ts';
 import { otlpEncoding } from './scenarios/otlp-encoding.ts';
@@ -31,6 +34,7 @@ import { pluginCallCost } from './scenarios/plugin-call-cost.ts';
 import { pluginChain } from './scenarios/plugin-chain.ts';
 import { pluginChainJs } from './scenarios/plugin-chain-js.ts';
 import { pluginIsolation } from './scenarios/plugin-isolation.ts';
+import { runtimes } from './scenarios/runtimes.ts';
 import { sliceThroughput } from './scenarios/slice-throughput.ts';
 
 /** Every registered scenario, in the order `npm run bench` runs them. Add new ones here. */
@@ -49,6 +53,11 @@ const scenarios: Scenario[] = [
   nginxAccessLog,
   pluginCallCost,
   pluginChainJs,
+  maxThroughput,
+  throughputVsBatchSize,
+  runtimes,
+  extism,
+  natsScaleOut,
 ];
 
 const args = process.argv.slice(2);

@@ -17,7 +17,7 @@ import {
   prometheusExporter,
 } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
-import { natsExporter } from '@wasmpipe/nats';
+import { natsCollector, natsExporter } from '@wasmpipe/nats';
 
 /** Every component type the `wasmpipe` binary knows, registered explicitly. */
 export const builtInComponents: readonly ComponentDefinition[] = [
@@ -28,6 +28,7 @@ export const builtInComponents: readonly ComponentDefinition[] = [
   nginxErrorLogCollector,
   processCollector,
   otlpReceiver,
+  natsCollector,
   batchProcessor,
   resourceDetectionProcessor,
   wasmProcessor,

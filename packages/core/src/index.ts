@@ -43,6 +43,15 @@ export { isPlainObject, Schema, s } from './config/schema.ts';
 export { Secret } from './config/secret.ts';
 export type { YamlResult } from './config/yaml.ts';
 export { parseYaml } from './config/yaml.ts';
+export type { AcknowledgementState, Handover } from './delivery/acknowledgement.ts';
+export {
+  ACKNOWLEDGEMENTS,
+  Acknowledgement,
+  acknowledgementsOf,
+  carryAcknowledgements,
+  consumeAcknowledged,
+  withAcknowledgements,
+} from './delivery/acknowledgement.ts';
 export { decodeValue, encodeValue } from './delivery/batch-codec.ts';
 export type { QueueSizer } from './delivery/batch-size.ts';
 export { estimateBytes } from './delivery/batch-size.ts';

@@ -1,5 +1,12 @@
 // @wasmpipe/nats: wasmpipe on NATS JetStream. Exports are additive, one block per area.
 
+export { DEAD_LETTER_HEADERS, NatsCollector } from './collector/collector.ts';
+// The nats collector (a gateway's durable pull consumer).
+export type { NatsCollectorConfig } from './collector/config.ts';
+export { natsCollectorConfig, validateNatsCollectorConfig } from './collector/config.ts';
+export type { DecodedMessage } from './collector/decode-message.ts';
+export { decodeMessage } from './collector/decode-message.ts';
+export { natsCollector } from './collector/factory.ts';
 // Connection options shared by every NATS component.
 export type { NatsConnectionConfig } from './connection/config.ts';
 export {

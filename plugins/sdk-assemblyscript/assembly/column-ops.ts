@@ -29,30 +29,59 @@ class Operation {
 }
 
 // One point's entries while the operations are applied: key, and either the encoded entry value
-// (start..end in the payload) or a Value. Reused for every point (nothing is allocated per point).
-const keys = new Array<i32>();
-const valueStarts = new Array<usize>();
-const valueEnds = new Array<usize>();
-const values = new Array<Value | null>();
+// (start..end in the payload) or a Value. Reused for every point (nothing is allocated per point):
+// plain static arrays and a count, grown when a map has more entries than ever before.
+let capacity: i32 = 16;
+let entries: i32 = 0;
+let keys = new StaticArray<i32>(16);
+let valueStarts = new StaticArray<usize>(16);
+let valueEnds = new StaticArray<usize>(16);
+let values = new StaticArray<Value | null>(16);
 const scratch = new Reader(0, 0);
 
+function grow(): void {
+  const larger = capacity * 2;
+  const moreKeys = new StaticArray<i32>(larger);
+  const moreStarts = new StaticArray<usize>(larger);
+  const moreEnds = new StaticArray<usize>(larger);
+  const moreValues = new StaticArray<Value | null>(larger);
+  for (let index = 0; index < entries; index++) {
+    unchecked((moreKeys[index] = keys[index]));
+    unchecked((moreStarts[index] = valueStarts[index]));
+    unchecked((moreEnds[index] = valueEnds[index]));
+    unchecked((moreValues[index] = values[index]));
+  }
+  keys = moreKeys;
+  valueStarts = moreStarts;
+  valueEnds = moreEnds;
+  values = moreValues;
+  capacity = larger;
+}
+
+function push(key: i32, start: usize, end: usize, value: Value | null): void {
+  if (entries == capacity) grow();
+  unchecked((keys[entries] = key));
+  unchecked((valueStarts[entries] = start));
+  unchecked((valueEnds[entries] = end));
+  unchecked((values[entries] = value));
+  entries++;
+}
+
 function indexOf(key: i32): i32 {
-  for (let index = 0; index < keys.length; index++) if (unchecked(keys[index]) == key) return index;
+  for (let index = 0; index < entries; index++) if (unchecked(keys[index]) == key) return index;
   return -1;
 }
 
 function removeAt(index: i32): void {
-  const last = keys.length - 1;
+  const last = entries - 1;
   for (let at = index; at < last; at++) {
     unchecked((keys[at] = keys[at + 1]));
     unchecked((valueStarts[at] = valueStarts[at + 1]));
     unchecked((valueEnds[at] = valueEnds[at + 1]));
     unchecked((values[at] = values[at + 1]));
   }
-  keys.length = last;
-  valueStarts.length = last;
-  valueEnds.length = last;
-  values.length = last;
+  unchecked((values[last] = null));
+  entries = last;
 }
 
 /** The operations of one metric's attribute column, in the order they were made. */
@@ -97,10 +126,8 @@ export class ColumnOperations {
 
   /** Loads point `point`'s encoded map [start, end) and applies every operation to it (into the shared entry list). */
   apply(table: StringTable, start: usize, end: usize, point: i32): void {
-    keys.length = 0;
-    valueStarts.length = 0;
-    valueEnds.length = 0;
-    values.length = 0;
+    for (let index = 0; index < entries; index++) unchecked((values[index] = null));
+    entries = 0;
     if (start != 0) {
       const reader = scratch;
       reader.pos = start;
@@ -108,11 +135,10 @@ export class ColumnOperations {
       reader.failed = false;
       const count = reader.readMapHeader();
       for (let index = 0; index < count && !reader.failed; index++) {
-        keys.push(readStringId(reader, table));
-        valueStarts.push(reader.pos);
+        const key = readStringId(reader, table);
+        const valueStart = reader.pos;
         reader.skip();
-        valueEnds.push(reader.pos);
-        values.push(null);
+        push(key, valueStart, reader.pos, null);
       }
     }
     for (let index = 0; index < this.operations.length; index++) {
@@ -129,12 +155,8 @@ export class ColumnOperations {
       }
       const value = operation.valueFor(point);
       if (value == null) continue;
-      if (at < 0) {
-        keys.push(operation.key);
-        valueStarts.push(0);
-        valueEnds.push(0);
-        values.push(value);
-      } else if (operation.overwrite) unchecked((values[at] = value));
+      if (at < 0) push(operation.key, 0, 0, value);
+      else if (operation.overwrite) unchecked((values[at] = value));
     }
   }
 
@@ -149,8 +171,8 @@ export class ColumnOperations {
 
   /** After `apply`: writes the entries as a map. */
   static write(writer: Writer): void {
-    writer.writeMapHeader(keys.length);
-    for (let index = 0; index < keys.length; index++) {
+    writer.writeMapHeader(entries);
+    for (let index = 0; index < entries; index++) {
       writer.writeUint(<u64>unchecked(keys[index]));
       const value = unchecked(values[index]);
       if (value != null) value.write(writer);

@@ -23,6 +23,9 @@ export function readStringTable(reader: Reader, table: StringTable): void {
   table.inputCount = table.count;
 }
 
+// Reads the head of each metric's points tuple, reused for every metric.
+const pointsHeaderReader = new Reader(0, 0);
+
 /** One metric. */
 export class Metric {
   /** The metric's name (a string id). */
@@ -78,7 +81,7 @@ export class Metric {
     this.pointsStart = reader.dataPtr;
     this.pointsEnd = reader.dataPtr + <usize>(length < 0 ? 0 : length);
     if (!reader.failed) {
-      const inner = Reader.range(this.pointsStart, this.pointsEnd);
+      const inner = pointsHeaderReader.reset(this.pointsStart, this.pointsEnd);
       if (inner.readArrayHeader() <= DataPointsField.times) reader.failed = true;
       this.pointCount = <i32>inner.readUint();
       if (inner.failed) reader.failed = true;
@@ -98,6 +101,12 @@ export class Metric {
       this.data = data;
     }
     return data;
+  }
+
+  /** True when the points were read and are not in the contract layout. */
+  get pointsFailed(): bool {
+    const data = this.data;
+    return data != null && data.failed;
   }
 
   /** The metric's metadata (read-only here; nil reads as empty). */
@@ -297,11 +306,18 @@ export class MetricsBatch {
     reader.skipMany(this.fields - 2);
     this.end = reader.pos;
     if (!reader.failed && reader.pos != reader.end) reader.failed = true;
-    for (let index = 0; index < this.metrics.length && !reader.failed; index++) {
-      // Every metric's points are checked now, so a plugin never meets a malformed column later.
-      if (unchecked(this.metrics[index]).points.failed) reader.failed = true;
-    }
+    // A metric's points are read (and checked) when the plugin first asks for them: a plugin that
+    // only looks at names never walks the columns. A malformed column reads as no points and fails
+    // the batch afterwards (see `pointsFailed`).
     this.failed = reader.failed;
+  }
+
+  /** True when some metric's points, read while the plugin ran, were not in the contract layout. */
+  get pointsFailed(): bool {
+    for (let index = 0; index < this.metrics.length; index++) {
+      if (unchecked(this.metrics[index]).pointsFailed) return true;
+    }
+    return false;
   }
 
   /** True when writing the batch would change bytes beyond leaving items out. */

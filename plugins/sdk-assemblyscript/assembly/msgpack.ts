@@ -27,6 +27,15 @@ export class Reader {
     return new Reader(start, end);
   }
 
+  /** Points this reader at [start, end) and clears `failed` (a reader reused on a hot path allocates nothing). */
+  reset(start: usize, end: usize): Reader {
+    this.pos = start;
+    this.end = end;
+    this.failed = false;
+    this.dataPtr = 0;
+    return this;
+  }
+
   /** True when every byte has been read. */
   atEnd(): bool {
     return this.pos >= this.end;
@@ -224,14 +233,40 @@ export class Reader {
   /** Skips one value, however deeply nested, without recursion. */
   skip(): void {
     let pending: i64 = 1;
+    const end = this.end;
     while (pending > 0 && !this.failed) {
       pending -= 1;
-      const type = this.peek();
-      if (this.failed) return;
-      if (type <= 0x7f || type >= 0xe0 || type == 0xc0 || type == 0xc2 || type == 0xc3) this.pos += 1;
-      else if (type <= 0x8f || type == 0xde || type == 0xdf) pending += 2 * <i64>this.readMapHeader();
-      else if (type <= 0x9f || type == 0xdc || type == 0xdd) pending += <i64>this.readArrayHeader();
-      else if (type <= 0xbf || (type >= 0xd9 && type <= 0xdb)) this.readStrHeader();
+      const at = this.pos;
+      if (at >= end) {
+        this.failed = true;
+        return;
+      }
+      const type = load<u8>(at);
+      // The one-byte headers and the string references (fixext) first: most of what a batch holds.
+      if (type <= 0x7f || type >= 0xe0 || type == 0xc0 || type == 0xc2 || type == 0xc3) this.pos = at + 1;
+      else if (type <= 0x8f) {
+        pending += 2 * <i64>(type & 0x0f);
+        this.pos = at + 1;
+      } else if (type <= 0x9f) {
+        pending += <i64>(type & 0x0f);
+        this.pos = at + 1;
+      } else if (type <= 0xbf) {
+        const next = at + 1 + <usize>(type & 0x1f);
+        if (next > end) {
+          this.failed = true;
+          return;
+        }
+        this.pos = next;
+      } else if (type >= 0xd4 && type <= 0xd8) {
+        const next = at + 2 + (<usize>1 << <usize>(type - 0xd4));
+        if (next > end) {
+          this.failed = true;
+          return;
+        }
+        this.pos = next;
+      } else if (type == 0xde || type == 0xdf) pending += 2 * <i64>this.readMapHeader();
+      else if (type == 0xdc || type == 0xdd) pending += <i64>this.readArrayHeader();
+      else if (type >= 0xd9 && type <= 0xdb) this.readStrHeader();
       else if (type >= 0xc4 && type <= 0xc6) this.readBinHeader();
       else this.skipScalar(type);
     }

@@ -110,6 +110,9 @@ function processMetrics(payload: ArrayBuffer): Result<ArrayBuffer> {
     return Result.error<ArrayBuffer>(new Error('The metrics batch is not in the contract layout.'));
   }
   plugin().processMetrics(batch);
+  if (batch.pointsFailed) {
+    return Result.error<ArrayBuffer>(new Error('The metrics batch is not in the contract layout.'));
+  }
   answer.reset();
   if (batch.changed) {
     answer.writeMapHeader(1);

@@ -24,6 +24,9 @@ function elementOffsets(start: usize, end: usize, count: i32): StaticArray<usize
   return offsets;
 }
 
+// The reader of the DataPoints constructor, reused (nothing in it reads another tuple meanwhile).
+const columnsReader = new Reader(0, 0);
+
 export class DataPoints {
   /** The number of points. */
   count: i32 = 0;
@@ -61,16 +64,25 @@ export class DataPoints {
     public metricType: u8,
   ) {
     this.end = end;
-    const reader = Reader.range(start, end);
+    const reader = columnsReader.reset(start, end);
     const fields = reader.readArrayHeader();
     this.fields = fields;
     const count = <i32>reader.readUint();
     this.count = count;
     this.keptCount = count;
     this.attributesStart = reader.pos;
-    if (reader.readArrayHeader() != count) reader.failed = true;
-    reader.pos = this.attributesStart;
-    reader.skip();
+    // One pass over the attribute column records where each point's map starts (writing and
+    // reading attributes need that) and finds the columns after it.
+    if (reader.readArrayHeader() != count || count < 0 || <usize>count > end - start) reader.failed = true;
+    else {
+      const offsets = new StaticArray<usize>(count + 1);
+      for (let index = 0; index < count && !reader.failed; index++) {
+        unchecked((offsets[index] = reader.pos));
+        reader.skip();
+      }
+      unchecked((offsets[count] = reader.pos));
+      this.attributeOffsets = offsets;
+    }
     this.startTimes = this.packed(reader, count * 8);
     this.times = this.packed(reader, count * 8);
     if (fields > DataPointsField.flags) this.flagCells = this.packed(reader, count * 4);
@@ -82,6 +94,12 @@ export class DataPoints {
     if (fields > DataPointsField.summaries) this.summariesStart = this.list(reader);
     if (this.times == 0 || (dataPointsHasNumbers(metricType) && this.numbers == 0 && count > 0)) reader.failed = true;
     this.failed = reader.failed;
+    if (this.failed) {
+      // A malformed column is never read: the points look empty and the batch fails (see MetricsBatch).
+      this.count = 0;
+      this.keptCount = 0;
+      this.attributeOffsets = new StaticArray<usize>(1);
+    }
   }
 
   /** Point `index`'s time, unix nanoseconds. */

@@ -1,6 +1,7 @@
 import type { Signal } from '../model/common.ts';
 import type { LogsBatch } from '../model/logs.ts';
 import type { MetricsBatch } from '../model/metrics.ts';
+import type { Acknowledgement } from './acknowledgement.ts';
 
 /** A batch of either signal. */
 export type AnyBatch = MetricsBatch | LogsBatch;
@@ -16,6 +17,8 @@ export interface QueueEntry {
   /** True when an earlier run of the process may already have sent it: a possible duplicate. */
   readonly redelivery: boolean;
   readonly location: unknown;
+  /** In memory only: who waits for this batch to be delivered (settled by the exporter node). */
+  readonly acknowledgements?: readonly Acknowledgement[];
 }
 
 /** What the queue already knows about a batch it hands to the storage. */

@@ -1,5 +1,6 @@
 import { countItems } from '../model/batch.ts';
 import type { Signal } from '../model/common.ts';
+import type { Acknowledgement } from './acknowledgement.ts';
 import type { QueueSizer } from './batch-size.ts';
 import type { AnyBatch, QueueEntry, QueueStorage } from './queue-storage.ts';
 import { sleep } from './retry.ts';
@@ -89,8 +90,16 @@ export class SendingQueue {
     return this.#opened;
   }
 
-  /** Adds a batch, applying `on_full` when there is no room. */
-  async push(signal: Signal, batch: AnyBatch, items = countItems(signal, batch)): Promise<QueuePushResult> {
+  /**
+   * Adds a batch, applying `on_full` when there is no room. `acknowledgements` stay with the
+   * entry (in memory) for whoever settles them when the batch leaves.
+   */
+  async push(
+    signal: Signal,
+    batch: AnyBatch,
+    items = countItems(signal, batch),
+    acknowledgements?: readonly Acknowledgement[],
+  ): Promise<QueuePushResult> {
     await this.open();
     if (this.#closed) return 'closed';
     const { storage, sizer, onFull } = this.#options;
@@ -104,7 +113,8 @@ export class SendingQueue {
       this.#storing++;
       try {
         const location = await prepared.store();
-        this.#append({ signal, items, bytes: prepared.bytes, keys, redelivery: false, location }, true);
+        const entry: QueueEntry = { signal, items, bytes: prepared.bytes, keys, redelivery: false, location };
+        this.#append(acknowledgements?.length ? { ...entry, acknowledgements } : entry, true);
         return 'accepted';
       } catch (error) {
         this.#used -= size;

@@ -1,4 +1,5 @@
 import type { Consumer } from '../component/consumer.ts';
+import { acknowledgementsOf, failAll, holdAll, releaseAll, withAcknowledgements } from '../delivery/acknowledgement.ts';
 import { cloneBatch, countDataPoints, countLogRecords } from '../model/batch.ts';
 import type { Signal } from '../model/common.ts';
 import type { LogsBatch } from '../model/logs.ts';
@@ -14,7 +15,9 @@ export interface FanOutTarget {
 /**
  * Hands each batch to every target. A lone target gets the batch itself; with several, each
  * target that mutates gets its own copy and the others share the original. Resolves once every
- * target took the batch, and rejects with the first failure after all have settled.
+ * target took the batch, and rejects with the first failure after all have settled. Each target
+ * takes its own reference on the batch's acknowledgements (copies carry them too); a target that
+ * refuses the batch fails them.
  */
 export function fanOut(targets: readonly FanOutTarget[]): Consumer {
   const [only] = targets;
@@ -23,11 +26,24 @@ export function fanOut(targets: readonly FanOutTarget[]): Consumer {
     batch: B,
     send: (consumer: Consumer, batch: B) => Promise<void> | undefined,
   ) => {
+    const carried = acknowledgementsOf(batch);
+    if (targets.length === 0) return releaseAll(carried);
+    holdAll(carried, targets.length - 1);
     const results = await Promise.allSettled(
-      targets.map((target) => send(target.consumer, target.mutates ? cloneBatch(batch) : batch)),
+      targets.map((target) => {
+        const sending = send(
+          target.consumer,
+          target.mutates ? withAcknowledgements(cloneBatch(batch), carried) : batch,
+        );
+        if (sending === undefined) releaseAll(carried);
+        return sending;
+      }),
     );
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) throw failure.reason;
+    if (failure) {
+      failAll(carried, failure.reason);
+      throw failure.reason;
+    }
   };
   return {
     consumeMetrics: (batch) => deliver(batch, (consumer, copy) => consumer.consumeMetrics?.(copy)),
@@ -51,10 +67,16 @@ export function counting(consumer: Consumer, signal: Signal, passed: Counter, re
     : { consumeLogs: (batch) => count(countLogRecords(batch), () => consumer.consumeLogs?.(batch)) };
 }
 
-/** Routes each signal to its own consumer; a signal with no route is ignored. */
+/** Routes each signal to its own consumer; a signal with no route is ignored (and so delivered). */
 export function bySignal(routes: Partial<Record<Signal, Consumer>>): Consumer {
   return {
-    consumeMetrics: async (batch) => routes.metrics?.consumeMetrics?.(batch),
-    consumeLogs: async (batch) => routes.logs?.consumeLogs?.(batch),
+    consumeMetrics: async (batch) => {
+      if (routes.metrics?.consumeMetrics) return routes.metrics.consumeMetrics(batch);
+      releaseAll(acknowledgementsOf(batch));
+    },
+    consumeLogs: async (batch) => {
+      if (routes.logs?.consumeLogs) return routes.logs.consumeLogs(batch);
+      releaseAll(acknowledgementsOf(batch));
+    },
   };
 }

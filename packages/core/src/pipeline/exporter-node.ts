@@ -1,5 +1,12 @@
 import type { FullConsumer } from '../component/consumer.ts';
 import type { Exporter, Host } from '../component/define.ts';
+import {
+  type Acknowledgement,
+  acknowledgementsOf,
+  failAll,
+  lostError,
+  releaseAll,
+} from '../delivery/acknowledgement.ts';
 import { createQueueStorage } from '../delivery/create-storage.ts';
 import { DEFAULT_SENDING_QUEUE, type SendingQueueConfig } from '../delivery/delivery-config.ts';
 import type { AnyBatch, QueueEntry } from '../delivery/queue-storage.ts';
@@ -124,6 +131,18 @@ export class ExporterNode implements FullConsumer {
     return this.#enqueue('logs', batch, countLogRecords(batch));
   }
 
+  /**
+   * The consumer pipelines hand batches to: like this node's own, but it also settles the
+   * acknowledgements a batch carries (one reference each): released when the batch was sent
+   * (in memory) or stored (`storage: file`, whose files take over the responsibility), failed
+   * when it was dropped, refused, evicted, given up or left unsent at shutdown. The plain
+   * `consume*` methods (a dead-letter route) leave acknowledgements alone.
+   */
+  readonly acknowledging: FullConsumer = {
+    consumeMetrics: (batch) => this.#enqueue('metrics', batch, countDataPoints(batch), acknowledgementsOf(batch)),
+    consumeLogs: (batch) => this.#enqueue('logs', batch, countLogRecords(batch), acknowledgementsOf(batch)),
+  };
+
   /** Stops taking batches, sends what is queued within `drain_timeout`, then shuts the exporter down. */
   shutdown(): Promise<void> {
     this.#stopped ??= (async () => {
@@ -145,16 +164,35 @@ export class ExporterNode implements FullConsumer {
     return this.#stopped;
   }
 
-  async #enqueue(signal: Signal, batch: AnyBatch, items: number): Promise<void> {
-    if (items === 0) return;
-    const result = await this.#queue.push(signal, batch, items);
+  async #enqueue(
+    signal: Signal,
+    batch: AnyBatch,
+    items: number,
+    acknowledgements: readonly Acknowledgement[] = [],
+  ): Promise<void> {
+    if (items === 0) return releaseAll(acknowledgements);
+    const persistent = this.#queue.persistent;
+    let result: Awaited<ReturnType<SendingQueue['push']>>;
+    try {
+      result = await this.#queue.push(signal, batch, items, persistent ? undefined : acknowledgements);
+    } catch (error) {
+      failAll(acknowledgements, lostError(this.id, 'the sending queue failed', error));
+      throw error;
+    }
     if (result === 'accepted') {
+      if (persistent) releaseAll(acknowledgements);
       this.#storageHealth.succeeded('The sending queue stores batches again.');
       return;
     }
     this.#counters[signal].enqueueFailed.add(items);
+    const reason =
+      result === 'closed'
+        ? 'the exporter is shutting down'
+        : result === 'failed'
+          ? 'the sending queue could not store it'
+          : 'the sending queue is full';
+    failAll(acknowledgements, lostError(this.id, reason));
     if (result === 'failed') return; // counted; logged once by onStorageError
-    const reason = result === 'closed' ? 'the exporter is shutting down' : 'the sending queue is full';
     this.#logger.warn(`Dropped a batch because ${reason}.`, { signal, items });
   }
 
@@ -184,6 +222,7 @@ export class ExporterNode implements FullConsumer {
         await this.#export(entry.signal, taken.batch);
         this.#counters[entry.signal].sent.add(entry.items);
         if (entry.redelivery) this.#counters[entry.signal].redelivered.add(entry.items);
+        if (entry.acknowledgements) releaseAll(entry.acknowledgements);
         this.#succeeded(attempt);
         return 'removed';
       } catch (error) {
@@ -256,6 +295,7 @@ export class ExporterNode implements FullConsumer {
   /** Counts a dropped batch; logs the first drop of a failing period only. */
   #lose(entry: QueueEntry, message: string, error: unknown): void {
     this.#counters[entry.signal].sendFailed.add(entry.items);
+    if (entry.acknowledgements) failAll(entry.acknowledgements, lostError(this.id, message, error));
     this.#failing = true;
     if (this.#lossLogged) return;
     this.#lossLogged = true;
@@ -268,6 +308,7 @@ export class ExporterNode implements FullConsumer {
 
   #countEvicted(entry: QueueEntry): void {
     this.#counters[entry.signal].enqueueFailed.add(entry.items);
+    if (entry.acknowledgements) failAll(entry.acknowledgements, lostError(this.id, 'evicted by a full queue'));
     this.#logger.debug('The sending queue is full; dropped its oldest batch.', {
       signal: entry.signal,
       items: entry.items,
@@ -287,7 +328,10 @@ export class ExporterNode implements FullConsumer {
     const left = await this.#queue.removeWaiting();
     if (left.length === 0) return;
     const items: Record<Signal, number> = { metrics: 0, logs: 0 };
-    for (const entry of left) items[entry.signal] += entry.items;
+    for (const entry of left) {
+      items[entry.signal] += entry.items;
+      if (entry.acknowledgements) failAll(entry.acknowledgements, lostError(this.id, 'left unsent at shutdown'));
+    }
     for (const signal of ['metrics', 'logs'] as const) this.#counters[signal].sendFailed.add(items[signal]);
     this.#logger.error('Shutdown ended before the sending queue was empty; the batches left were dropped.', {
       batches: left.length,

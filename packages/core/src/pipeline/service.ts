@@ -6,6 +6,7 @@ import type { Signal } from '../model/common.ts';
 import type { Platform } from '../platform/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Telemetry } from '../telemetry/telemetry.ts';
+import { ProcessorAcknowledgements } from './acknowledging.ts';
 import { bySignal, counting, type FanOutTarget, fanOut } from './consumers.ts';
 import { ExporterNode } from './exporter-node.ts';
 import { Taps } from './taps.ts';
@@ -165,7 +166,7 @@ export class Service {
   async #buildPipeline(pipeline: CompiledPipeline): Promise<FanOutTarget> {
     const { signal } = pipeline;
     const exporters = pipeline.exporters.map((id) => ({
-      consumer: this.taps.wrap(id, signal, this.#exporters.get(id) as ExporterNode),
+      consumer: this.taps.wrap(id, signal, (this.#exporters.get(id) as ExporterNode).acknowledging),
       mutates: false,
     }));
     let next: Consumer = fanOut(exporters);
@@ -176,14 +177,17 @@ export class Service {
       if (!compiled) throw new Error(`Processor ${id} is not in the config.`);
       const telemetry = this.telemetry.forComponent(id);
       const context = { ...this.#context(id, 'processor'), signal, exporter: (id: string) => this.#exporterNode(id) };
-      const outgoing = counting(
-        this.taps.wrap(id, signal, next),
-        signal,
-        telemetry.counter('wasmpipe.processor.outgoing', signal),
+      const acknowledgements = new ProcessorAcknowledgements(signal);
+      const outgoing = acknowledgements.outgoing(
+        counting(this.taps.wrap(id, signal, next), signal, telemetry.counter('wasmpipe.processor.outgoing', signal)),
       );
       const processor = await compiled.definition.create(compiled.config, context, outgoing);
       chain.unshift({ id, component: processor });
-      next = counting(processor, signal, telemetry.counter('wasmpipe.processor.incoming', signal));
+      next = counting(
+        acknowledgements.incoming(processor),
+        signal,
+        telemetry.counter('wasmpipe.processor.incoming', signal),
+      );
       mutates ||= compiled.definition.mutatesData;
     }
     this.#processors.push(chain);

@@ -1,6 +1,14 @@
 import type { Consumer } from '../component/consumer.ts';
 import { defineProcessor, type Processor } from '../component/define.ts';
 import { s } from '../config/schema.ts';
+import {
+  type Acknowledgement,
+  acknowledgementsOf,
+  failAll,
+  holdAll,
+  releaseAll,
+  withAcknowledgements,
+} from '../delivery/acknowledgement.ts';
 import { errorMessage } from '../errors/errors.ts';
 import { countDataPoints, countLogRecords } from '../model/batch.ts';
 import type { Signal } from '../model/common.ts';
@@ -23,7 +31,8 @@ const batchConfig = s.object({
 /**
  * Buffers what it receives and sends it on in batches of at least `send_batch_size` items, or
  * after `timeout` when fewer arrived. Batches are merged by concatenating their resource lists,
- * so nothing is copied. Shutdown sends what is buffered.
+ * so nothing is copied. Shutdown sends what is buffered. The acknowledgements of the batches it
+ * buffers are held while they wait and travel with the batch they are merged into.
  */
 export const batchProcessor = defineProcessor({
   type: 'batch',
@@ -53,6 +62,8 @@ class Batcher implements Processor {
   readonly #dropped: Counter;
   #resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'] = [];
   #items = 0;
+  /** The acknowledgements of what is buffered, one held reference each. */
+  #acknowledgements: Acknowledgement[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Flushes run one after another, so batches leave in the order they arrived. */
   #flushing: Promise<void> = Promise.resolve();
@@ -67,19 +78,25 @@ class Batcher implements Processor {
   }
 
   consumeMetrics(batch: MetricsBatch): Promise<void> {
-    return this.#add(batch.resourceMetrics, countDataPoints(batch));
+    return this.#add(batch.resourceMetrics, countDataPoints(batch), acknowledgementsOf(batch));
   }
 
   consumeLogs(batch: LogsBatch): Promise<void> {
-    return this.#add(batch.resourceLogs, countLogRecords(batch));
+    return this.#add(batch.resourceLogs, countLogRecords(batch), acknowledgementsOf(batch));
   }
 
   async shutdown(): Promise<void> {
     await this.#flush();
   }
 
-  #add(resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'], items: number): Promise<void> {
+  #add(
+    resources: MetricsBatch['resourceMetrics'] | LogsBatch['resourceLogs'],
+    items: number,
+    acknowledgements: readonly Acknowledgement[],
+  ): Promise<void> {
     if (items === 0) return Promise.resolve();
+    holdAll(acknowledgements);
+    this.#acknowledgements.push(...acknowledgements);
     (this.#resources as unknown[]).push(...resources);
     this.#items += items;
     if (this.#items >= this.#size) return this.#flush();
@@ -100,15 +117,23 @@ class Batcher implements Processor {
     if (this.#items === 0) return this.#flushing;
     const resources = this.#resources;
     const items = this.#items;
+    const acknowledgements = this.#acknowledgements;
     this.#resources = [];
     this.#items = 0;
+    this.#acknowledgements = [];
     const send = async (): Promise<void> => {
       try {
-        if (this.#signal === 'metrics')
-          await this.#next.consumeMetrics?.({ resourceMetrics: resources as MetricsBatch['resourceMetrics'] });
-        else await this.#next.consumeLogs?.({ resourceLogs: resources as LogsBatch['resourceLogs'] });
+        if (this.#signal === 'metrics') {
+          const batch = { resourceMetrics: resources as MetricsBatch['resourceMetrics'] };
+          await this.#next.consumeMetrics?.(withAcknowledgements(batch, acknowledgements));
+        } else {
+          const batch = { resourceLogs: resources as LogsBatch['resourceLogs'] };
+          await this.#next.consumeLogs?.(withAcknowledgements(batch, acknowledgements));
+        }
+        releaseAll(acknowledgements);
         this.#health.succeeded('Batches are handed on again.');
       } catch (error) {
+        failAll(acknowledgements, error);
         this.#dropped.add(items);
         this.#health.failed('A batch was refused downstream and dropped; further drops are counted.', {
           items,

@@ -4,6 +4,7 @@
 import {
   type BatchOf,
   type Consumer,
+  carryAcknowledgements,
   countItems,
   errorMessage,
   type Processor,
@@ -181,11 +182,11 @@ export async function createWasmProcessor(
     },
     async consumeMetrics(batch) {
       const result = await track(run('metrics', batch, (plugin) => plugin.processMetrics(batch)));
-      if (result) await next.consumeMetrics?.(result);
+      if (result) await next.consumeMetrics?.(carryAcknowledgements(batch, result));
     },
     async consumeLogs(batch) {
       const result = await track(run('logs', batch, (plugin) => plugin.processLogs(batch)));
-      if (result) await next.consumeLogs?.(result);
+      if (result) await next.consumeLogs?.(carryAcknowledgements(batch, result));
     },
     async shutdown() {
       await watcher.stop();

@@ -1,0 +1,67 @@
+// A/B driver for guest changes: several builds of one plugin, called alternately in one process
+// on the same contract bytes (a testbed-shaped batch: 100 gauges x 7 points), medians per call.
+// The machine is shared, so builds are compared in the same run, round by round.
+//   node --import tsx bench/src/compare-guests.ts '<config json>' a.wasm b.wasm ...
+import { readFile } from 'node:fs/promises';
+import type { MetricsBatch } from '@wasmpipe/core';
+import { encodeMetricsBatch, WapcPlugin } from '@wasmpipe/host-wapc';
+
+const [configJson, ...paths] = process.argv.slice(2);
+const now = 1_700_000_000_000_000_000n;
+const batch: MetricsBatch = {
+  resourceMetrics: [
+    {
+      resource: { attributes: { 'resource-attr-1': 'value-1', 'host.name': 'testbed' } },
+      scopeMetrics: [
+        {
+          scope: { name: 'load-generator', version: '0.1.0' },
+          metrics: Array.from({ length: 100 }, (_, index) => ({
+            name: `load_generator_${index}`,
+            description: `Load Generator Counter #${index}`,
+            unit: '1',
+            data: {
+              type: 'gauge' as const,
+              dataPoints: Array.from({ length: 7 }, (_, point) => ({
+                attributes: { item_index: `item_${point}`, batch_index: 'batch_1' },
+                startTimeUnixNano: now,
+                timeUnixNano: now,
+                value: index * 7 + point,
+                isInteger: true,
+              })),
+            },
+          })),
+        },
+      ],
+    },
+  ],
+};
+const input = encodeMetricsBatch(batch);
+const plugins = await Promise.all(
+  paths.map(async (path) => {
+    const plugin = await WapcPlugin.load(new Uint8Array(await readFile(path)));
+    await plugin.configure(JSON.parse(configJson ?? 'null'));
+    return plugin;
+  }),
+);
+const answers = await Promise.all(plugins.map((plugin) => plugin.call('process_metrics', input)));
+for (const [index, answer] of answers.entries())
+  if (Buffer.compare(answer, answers[0] as Uint8Array) !== 0)
+    console.log(`${paths[index]}: answer differs from ${paths[0]}`);
+const rounds = Number(process.env.ROUNDS ?? 15);
+const calls = Number(process.env.CALLS ?? 40);
+const times = plugins.map(() => [] as number[]);
+for (let round = 0; round < rounds; round++) {
+  for (const [index, plugin] of plugins.entries()) {
+    const begin = performance.now();
+    for (let call = 0; call < calls; call++) await plugin.call('process_metrics', input);
+    times[index]?.push(((performance.now() - begin) * 1000) / calls);
+  }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+for (const [index, path] of paths.entries())
+  console.log(
+    `${median(times[index] as number[])
+      .toFixed(1)
+      .padStart(8)} us/call  ${path}`,
+  );
+for (const plugin of plugins) await plugin.close();
