@@ -21,7 +21,7 @@ import { encodeMetricsRequest } from '../otlp/encode-metrics.ts';
 import { logsToOtlpJson, metricsToOtlpJson } from '../otlp/otlp-json.ts';
 import type { PartialSuccess } from '../otlp/protobuf-reader.ts';
 import type { OtlpHttpConfig } from './config.ts';
-import { fetchSend, type HttpSend, nodeSend } from './http-send.ts';
+import { defaultSend, fetchSend, type HttpSend, nodeSend } from './http-send.ts';
 import { resolveSettings, type SignalSettings } from './settings.ts';
 import { postOtlp, type TransportOptions } from './transport.ts';
 
@@ -96,12 +96,21 @@ export class OtlpHttpExporter implements Exporter {
   async shutdown(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#inFlight]);
+    if (this.#transports) {
+      const transports = await this.#transports.catch(() => undefined);
+      transports?.metrics.send.close?.();
+      transports?.logs.send.close?.();
+    }
   }
 
   #ready(): Promise<Record<Signal, TransportOptions>> {
     this.#transports ??= (async () => {
       const sendFor = async (settings: SignalSettings): Promise<HttpSend> =>
-        settings.tls ? nodeSend(settings.tls, this.#files) : fetchSend(this.#services.fetch);
+        settings.tls
+          ? nodeSend(settings.tls, this.#files)
+          : this.#services.fetch
+            ? fetchSend(this.#services.fetch)
+            : defaultSend();
       const options = async (settings: SignalSettings): Promise<TransportOptions> => ({
         url: settings.url,
         headers: settings.headers,

@@ -282,6 +282,38 @@ describe('otlp_http exporter', () => {
     );
   });
 
+  test('plain HTTP goes through node:http, not the global fetch; an injected fetch is used when given', async () => {
+    const original = globalThis.fetch;
+    let globalCalls = 0;
+    globalThis.fetch = (() => {
+      globalCalls++;
+      return Promise.reject(new Error('the global fetch was called'));
+    }) as typeof fetch;
+    try {
+      const { exporter } = exporterFor({ endpoint: server.url });
+      await exporter.exportMetrics(tinyMetricsBatch());
+      await exporter.exportMetrics(tinyMetricsBatch());
+      await exporter.shutdown();
+      assert.equal(globalCalls, 0);
+      assert.equal(server.requests.length, 2);
+      for (const request of server.requests) assert.ok(decodeMetricsRequest(gunzipSync(request.body)));
+      let injectedCalls = 0;
+      const { config } = parseConfig({ endpoint: server.url });
+      const { context } = createTestContext('otlp_http');
+      const injected = new OtlpHttpExporter(config as OtlpHttpConfig, context, {
+        fetch: (input, init) => {
+          injectedCalls++;
+          return original(input, init);
+        },
+      });
+      await injected.exportMetrics(tinyMetricsBatch());
+      assert.equal(injectedCalls, 1);
+      assert.equal(server.requests.length, 3);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
   test('posts uncompressed logs to /v1/logs when compression is none', async () => {
     const { exporter } = exporterFor({ endpoint: `${server.url}/`, compression: 'none' });
     await exporter.exportLogs(tinyLogsBatch());

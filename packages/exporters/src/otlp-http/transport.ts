@@ -74,8 +74,26 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Gzips bytes with the web-standard CompressionStream. */
+type ZlibGzip = (bytes: Uint8Array, done: (error: Error | null, result: Uint8Array) => void) => void;
+let zlibGzip: Promise<ZlibGzip | undefined> | undefined;
+
+/**
+ * Gzips bytes: with node:zlib's one-shot `gzip` where the runtime has it (Node, Deno, Bun; on Node
+ * it runs in libuv's pool and skips the web streams around CompressionStream), else with the
+ * web-standard CompressionStream.
+ */
 export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  zlibGzip ??= import('node:zlib').then(
+    (zlib) => zlib.gzip as unknown as ZlibGzip,
+    () => undefined,
+  );
+  const oneShot = await zlibGzip;
+  if (oneShot) {
+    const result = await new Promise<Uint8Array>((resolve, reject) =>
+      oneShot(bytes, (error, output) => (error ? reject(error) : resolve(output))),
+    );
+    return new Uint8Array(result.buffer as ArrayBuffer, result.byteOffset, result.byteLength);
+  }
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
