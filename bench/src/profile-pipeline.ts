@@ -7,12 +7,13 @@
 //        [--workers 0|1] [--seconds 5] [--passes 3]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/src/profile-pipeline.ts ...
 import { fileURLToPath } from 'node:url';
-import type { Consumer, MetricsBatch } from '@wasmpipe/core';
+import type { Consumer } from '@wasmpipe/core';
 import { decodeMetricsRequest, encodeMetricsRequest } from '@wasmpipe/exporters';
 import { wasmProcessor } from '@wasmpipe/host-wapc';
 import { metricsBatch } from './plugins/batches.ts';
 import { jsEnrichProcessor, jsFilterProcessor, jsTransformProcessor } from './plugins/js-processors.ts';
 import { createChain, type Stage } from './plugins/processors.ts';
+import { testbedBatch } from './scenarios/max-throughput-batches.ts';
 
 const argument = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -25,34 +26,6 @@ const seconds = Number(argument('seconds', '5'));
 const passes = Number(argument('passes', '3'));
 
 const plugin = (name: string) => fileURLToPath(new URL(`../../plugins/${name}/build/${name}.wasm`, import.meta.url));
-
-/** The Collector testbed's metric shape: 100 gauges of 7 integer points, two attributes each. */
-function testbedBatch(sequence: number): MetricsBatch {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const metrics = Array.from({ length: 100 }, (_, index) => ({
-    name: `load_generator_${index}`,
-    description: `Load Generator Counter #${index}`,
-    unit: '1',
-    data: {
-      type: 'gauge' as const,
-      dataPoints: Array.from({ length: 7 }, (_, point) => ({
-        attributes: { item_index: `item_${point}`, batch_index: `batch_${sequence}` },
-        startTimeUnixNano: now,
-        timeUnixNano: now,
-        value: sequence * 700 + index * 7 + point,
-        isInteger: true,
-      })),
-    },
-  }));
-  return {
-    resourceMetrics: [
-      {
-        resource: { attributes: { 'resource-attr-1': 'value-1', 'host.name': 'testbed' } },
-        scopeMetrics: [{ scope: { name: 'load-generator', version: '0.1.0' }, metrics }],
-      },
-    ],
-  };
-}
 
 const stages: Record<string, Stage[]> = {
   wasm: [
@@ -86,7 +59,7 @@ const exporter: Consumer = {
 };
 
 const requests = Array.from({ length: 64 }, (_, index) =>
-  encodeMetricsRequest(shape === 'host' ? metricsBatch(1000, 10) : testbedBatch(index)),
+  encodeMetricsRequest(shape === 'host' ? metricsBatch(1000, 10) : testbedBatch(700, index)),
 );
 const pointsPerRequest = decodeMetricsRequest(
   requests[0] as Uint8Array,

@@ -6,35 +6,10 @@ import type { MetricsBatch } from '@wasmpipe/core';
 import { decodeMetricsRequest, encodeMetricsRequest } from '@wasmpipe/exporters';
 import { decodeMetricsBatch, encodeMetricsBatch, WapcPlugin } from '@wasmpipe/host-wapc';
 import { metricsBatch } from './plugins/batches.ts';
+import { testbedBatch } from './scenarios/max-throughput-batches.ts';
 
 const shape = process.argv[2] ?? 'testbed';
-function testbedBatch(sequence: number): MetricsBatch {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const metrics = Array.from({ length: 100 }, (_, index) => ({
-    name: `load_generator_${index}`,
-    description: `Load Generator Counter #${index}`,
-    unit: '1',
-    data: {
-      type: 'gauge' as const,
-      dataPoints: Array.from({ length: 7 }, (_, point) => ({
-        attributes: { item_index: `item_${point}`, batch_index: `batch_${sequence}` },
-        startTimeUnixNano: now,
-        timeUnixNano: now,
-        value: sequence * 700 + index * 7 + point,
-        isInteger: true,
-      })),
-    },
-  }));
-  return {
-    resourceMetrics: [
-      {
-        resource: { attributes: { 'resource-attr-1': 'value-1', 'host.name': 'testbed' } },
-        scopeMetrics: [{ scope: { name: 'load-generator', version: '0.1.0' }, metrics }],
-      },
-    ],
-  };
-}
-const make = (i: number) => (shape === 'host' ? metricsBatch(1000, 10) : testbedBatch(i));
+const make = (i: number) => (shape === 'host' ? metricsBatch(1000, 10) : testbedBatch(700, i));
 async function load(name: string, config: unknown) {
   const p = await WapcPlugin.load(
     new Uint8Array(await readFile(new URL(`../../plugins/${name}/build/${name}.wasm`, import.meta.url))),

@@ -4,7 +4,7 @@
 // CPU and RSS of the wasmpipe process, sampled every second, beside the same binary without the
 // plugin and the Collector's published figure. A run where the sink did not get every record fails.
 import { type Reference, type Scenario, sized } from '../harness.ts';
-import { runTestbed, type TestbedRun } from '../testbed/testbed.ts';
+import { runSubjectAndPeer, runTestbed } from '../testbed/testbed.ts';
 import { pluginPath } from '../testbed/wasmpipe-process.ts';
 import { COLLECTOR_SOURCE, testbedComparisons } from './metric-testbed.ts';
 
@@ -47,19 +47,7 @@ export const logTestbed: Scenario = {
         warmupSeconds: sized(3, 1),
         seconds: sized(20, 3),
       });
-    const subject: TestbedRun[] = [];
-    const peer: TestbedRun[] = [];
-    for (let index = 0; index < runs; index++) {
-      subject.push(await once(true));
-      peer.push(await once(false));
-    }
-    const last = subject.at(-1);
-    if (last) {
-      console.log(
-        `  last run: sent ${last.load.itemsSent} records in ${last.load.seconds.toFixed(1)} s, received ${last.sink.records}; ${last.load.lateBatches} late batches.`,
-      );
-      console.log(`  wasmpipe counters: ${JSON.stringify(last.components)}`);
-    }
+    const [subject, peer] = await runSubjectAndPeer(runs, once, 'records');
     return testbedComparisons(
       { name: 'wasmpipe run, redact plugin', runs: subject },
       { name: 'wasmpipe run, no processors', runs: peer },

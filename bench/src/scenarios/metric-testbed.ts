@@ -5,7 +5,7 @@
 // process, sampled every second, beside the same binary without the plugins, and beside the Go
 // Collector's published figures for this test. A run where the sink did not get every point fails.
 import { type Comparison, type Reference, type Scenario, sized } from '../harness.ts';
-import { runTestbed, type TestbedRun } from '../testbed/testbed.ts';
+import { runSubjectAndPeer, runTestbed, type TestbedRun } from '../testbed/testbed.ts';
 import { pluginPath } from '../testbed/wasmpipe-process.ts';
 
 const BATCHES_PER_SECOND = 100;
@@ -132,19 +132,7 @@ export const metricTestbed: Scenario = {
         seconds: sized(20, 3),
         ...(withPlugins ? { expectResourceAttribute: 'deployment.environment' } : {}),
       });
-    const subject: TestbedRun[] = [];
-    const peer: TestbedRun[] = [];
-    for (let index = 0; index < runs; index++) {
-      subject.push(await once(true));
-      peer.push(await once(false));
-    }
-    const last = subject.at(-1);
-    if (last) {
-      console.log(
-        `  last run: sent ${last.load.itemsSent} points in ${last.load.seconds.toFixed(1)} s, received ${last.sink.points}; ${last.load.lateBatches} late batches.`,
-      );
-      console.log(`  wasmpipe counters: ${JSON.stringify(last.components)}`);
-    }
+    const [subject, peer] = await runSubjectAndPeer(runs, once, 'points');
     return testbedComparisons(
       { name: 'wasmpipe run, 3 Wasm plugins', runs: subject },
       { name: 'wasmpipe run, no processors', runs: peer },

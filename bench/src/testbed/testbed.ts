@@ -33,6 +33,31 @@ export interface TestbedRun {
   components: Record<string, Record<string, number>>;
 }
 
+/**
+ * Runs the subject (`once(true)`) and its peer (`once(false)`) alternately `runs` times, then prints
+ * what the subject's last run sent, received and counted.
+ */
+export async function runSubjectAndPeer(
+  runs: number,
+  once: (subject: boolean) => Promise<TestbedRun>,
+  unit: 'points' | 'records',
+): Promise<[subject: TestbedRun[], peer: TestbedRun[]]> {
+  const subject: TestbedRun[] = [];
+  const peer: TestbedRun[] = [];
+  for (let index = 0; index < runs; index++) {
+    subject.push(await once(true));
+    peer.push(await once(false));
+  }
+  const last = subject.at(-1);
+  if (last) {
+    console.log(
+      `  last run: sent ${last.load.itemsSent} ${unit} in ${last.load.seconds.toFixed(1)} s, received ${last.sink[unit]}; ${last.load.lateBatches} late batches.`,
+    );
+    console.log(`  wasmpipe counters: ${JSON.stringify(last.components)}`);
+  }
+  return [subject, peer];
+}
+
 /** Runs the testbed once; throws when the counts do not match. */
 export async function runTestbed(options: TestbedOptions): Promise<TestbedRun> {
   const sink: CountingSink = await startCountingSink(

@@ -5,6 +5,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -14,6 +15,8 @@ const run = promisify(execFile);
 export interface Certificates {
   directory: string;
   ca: string;
+  serverCert: string;
+  serverKey: string;
   clientCert: string;
   clientKey: string;
   remove(): Promise<void>;
@@ -25,6 +28,12 @@ export async function hasOpenssl(): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** A skip reason when openssl is missing (never under `CI=true`, where the test must fail instead). */
+export async function opensslSkipReason(): Promise<string | false> {
+  if ((await hasOpenssl()) || process.env['CI'] === 'true') return false;
+  return 'openssl is not installed; install the Debian package openssl to run this test';
 }
 
 /** Makes a CA, a server certificate for 127.0.0.1 and localhost, and a client certificate. */
@@ -48,6 +57,7 @@ export async function makeCertificates(): Promise<Certificates> {
     '/CN=wasmpipe test CA',
   );
   await writeFile(at('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await writeFile(at('client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const [name, subject] of [
     ['server', '/CN=localhost'],
     ['client', '/CN=wasmpipe-client'],
@@ -78,12 +88,15 @@ export async function makeCertificates(): Promise<Certificates> {
       `${name}.crt`,
       '-days',
       '2',
-      ...(name === 'server' ? ['-extfile', 'server.ext'] : []),
+      '-extfile',
+      `${name}.ext`,
     );
   }
   return {
     directory,
     ca: at('ca.crt'),
+    serverCert: at('server.crt'),
+    serverKey: at('server.key'),
     clientCert: at('client.crt'),
     clientKey: at('client.key'),
     remove: () => rm(directory, { recursive: true, force: true }),

@@ -2,6 +2,7 @@
 // pull consumer every gateway of the same name shares, flow control, redelivery and dead letters.
 import { type Infer, joinPath, type Problem, s, type ValidateContext } from '@wasmpipe/core';
 import { natsConnectionShape, validateNatsConnection } from '../connection/config.ts';
+import { subjectMatches } from '../exporter/subject.ts';
 import { streamConfig, validateStreamConfig } from '../stream/config.ts';
 
 /** Names JetStream accepts for durable consumers and streams. */
@@ -99,14 +100,14 @@ export async function validateNatsCollectorConfig(
   const subject = deadLetterSubject(config);
   if (/[\s*>]/.test(subject) || subject.split('.').some((token) => token === ''))
     problems.push({ path: joinPath(deadLetter, 'subject'), message: 'must be a subject without spaces or wildcards' });
-  if (config.stream.subjects.some((filter) => subjectCovers(filter, subject)))
+  if (config.stream.subjects.some((filter) => subjectMatches(filter, subject)))
     problems.push({
       path: joinPath(deadLetter, 'subject'),
       message: `${subject} is captured by the data stream ${config.stream.name} (${config.stream.subjects.join(', ')}); dead letters would be consumed again`,
     });
   if (
     config.dead_letter.stream.manage &&
-    !config.dead_letter.stream.subjects.some((filter) => subjectCovers(filter, subject))
+    !config.dead_letter.stream.subjects.some((filter) => subjectMatches(filter, subject))
   )
     problems.push({
       path: joinPath(joinPath(deadLetter, 'stream'), 'subjects'),
@@ -118,17 +119,4 @@ export async function validateNatsCollectorConfig(
 /** The dead-letter subject with `{durable}` filled in. */
 export function deadLetterSubject(config: NatsCollectorConfig): string {
   return config.dead_letter.subject.replaceAll('{durable}', config.durable);
-}
-
-/** True when the subject filter `filter` matches `subject` (`*` one token, `>` the rest). */
-export function subjectCovers(filter: string, subject: string): boolean {
-  const filterTokens = filter.split('.');
-  const subjectTokens = subject.split('.');
-  for (let index = 0; index < filterTokens.length; index++) {
-    const token = filterTokens[index];
-    if (token === '>') return subjectTokens.length > index;
-    if (index >= subjectTokens.length) return false;
-    if (token !== '*' && token !== subjectTokens[index]) return false;
-  }
-  return filterTokens.length === subjectTokens.length;
 }

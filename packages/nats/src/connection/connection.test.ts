@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getPlatform, type Problem, Secret, substituteEnv } from '@wasmpipe/core';
+import { createTestContext } from '../../../exporters/src/testing/create-context.ts';
 import { natsServerSkipReason, startNatsServer, waitFor } from '../testing/nats-server.test-support.ts';
-import { createTestContext } from '../testing/test-context.test-support.ts';
 import { natsConnectionConfig, validateNatsConnection } from './config.ts';
 import { backoffDelay, NatsConnector } from './connect.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Problem } from '@wasmpipe/core';
-import { makeCertificates, opensslSkipReason } from '../testing/certificates.test-support.ts';
+import { createTestContext } from '../../../exporters/src/testing/create-context.ts';
+import { makeCertificates, opensslSkipReason } from '../../../exporters/src/testing/tls-fixtures.ts';
 import { natsServerSkipReason, startNatsServer, waitFor } from '../testing/nats-server.test-support.ts';
-import { createTestContext } from '../testing/test-context.test-support.ts';
 import { type NatsConnectionConfig, natsConnectionConfig } from './config.ts';
 import { NatsConnector } from './connect.ts';
 

@@ -18,6 +18,7 @@ import {
 } from '@wasmpipe/core';
 import { decodeLogsRequest, decodeMetricsRequest } from '@wasmpipe/exporters';
 import { CONTRACT_VERSION, decodeLogsBatch, decodeMetricsBatch } from '@wasmpipe/host-wapc';
+import { createTestContext } from '../../../exporters/src/testing/create-context.ts';
 import {
   type NatsServer,
   natsServerSkipReason,
@@ -25,7 +26,6 @@ import {
   waitFor,
 } from '../testing/nats-server.test-support.ts';
 import { numberedLogs, numberedMetrics, sequenceCollector, sequenceOutputs } from '../testing/sequence.test-support.ts';
-import { createTestContext } from '../testing/test-context.test-support.ts';
 import { type NatsExporterConfig, natsExporterConfig } from './config.ts';
 import { messageId, NatsExporter } from './exporter.ts';
 import { natsExporter } from './factory.ts';
